@@ -1,0 +1,22 @@
+"""The Celery app and the one place where periodic jobs are declared."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("shiftdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def declare_periodic_jobs(sender: Celery, **_: object) -> None:
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        settings.HEARTBEAT_INTERVAL_SECONDS,
+        sender.signature("health.tasks.heartbeat_record", kwargs={"source": "beat"}),
+        name="beat heartbeat",
+    )

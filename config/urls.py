@@ -1,0 +1,41 @@
+"""Top-level URLs: HTML pages per app, the REST API under /api/v1/, the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from teams import views as teams_views
+
+api_v1 = [
+    path("", include("teams.api_urls")),
+    path("", include("incidents.api_urls")),
+    path("", include("meetings.api_urls")),
+    path("", include("shifts.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("desk.urls")),
+    path("teams/", include("teams.urls")),
+    path("health/", include("health.urls")),
+    path("incidents/", include("incidents.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("shifts/", include("shifts.urls")),
+    path("accounts/profile/", teams_views.profile, name="profile"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

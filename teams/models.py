@@ -1,0 +1,113 @@
+"""Teams, memberships with roles, and the per-user profile."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from teams.timezones import validate_time_zone
+
+github_repo_validator = RegexValidator(
+    r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+    "Use the form owner/name, e.g. dmwm/WMCore.",
+)
+github_login_validator = RegexValidator(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$",
+    "Not a valid GitHub login.",
+)
+
+
+RESERVED_TEAM_SLUGS = frozenset({"new"})
+
+
+def validate_team_slug(value: str) -> None:
+    if value in RESERVED_TEAM_SLUGS:
+        raise ValidationError(
+            "%(value)s is reserved; choose another slug.", params={"value": value}
+        )
+
+
+class Team(models.Model):
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Members only"
+        INTERNAL = "internal", "All signed-in users may read"
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=50, unique=True, validators=[validate_team_slug])
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/Zurich",
+        validators=[validate_time_zone],
+        help_text="The team's own zone: rotations and handovers are computed in it.",
+    )
+    mailing_list = models.EmailField(blank=True, help_text="Where reports and handovers go.")
+    github_repo = models.CharField(
+        "default GitHub repository",
+        max_length=140,
+        blank=True,
+        validators=[github_repo_validator],
+    )
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:detail", kwargs={"slug": self.slug})
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(is_active=True)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        EXPERT = "expert", "Expert"
+        LEAD = "lead", "Lead"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    is_active = models.BooleanField(default=True)
+    joined_on = models.DateField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(
+        "display time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Times are shown in this zone. Empty: your first team's zone.",
+    )
+    github_login = models.CharField(
+        "GitHub login", max_length=39, blank=True, validators=[github_login_validator]
+    )
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

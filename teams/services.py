@@ -1,0 +1,101 @@
+"""Every write about teams, memberships and profiles."""
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from teams.models import Membership, Profile, Team
+
+TEAM_FIELDS = ("name", "slug", "time_zone", "mailing_list", "github_repo", "visibility")
+
+
+@transaction.atomic
+def team_create(*, created_by: User, **fields: str) -> Team:
+    """Create a team; its creator becomes its first lead."""
+    unknown = set(fields) - set(TEAM_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown team fields: {', '.join(sorted(unknown))}.")
+    if Team.objects.filter(slug=fields.get("slug", "")).exists():
+        raise ValidationError({"slug": "A team with this slug already exists."})
+    team = Team(**fields)
+    team.full_clean()
+    team.save()
+    Membership.objects.create(user=created_by, team=team, role=Membership.Role.LEAD)
+    return team
+
+
+@transaction.atomic
+def team_update(*, team: Team, **fields: str) -> Team:
+    unknown = set(fields) - set(TEAM_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown team fields: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(team, name, value)
+    team.full_clean(validate_unique=True)
+    team.save()
+    return team
+
+
+def _check_keeps_a_lead(*, membership: Membership, role: str, is_active: bool) -> None:
+    if membership.role != Membership.Role.LEAD or (role == Membership.Role.LEAD and is_active):
+        return
+    # Locking the other leads' rows stops two concurrent demotions from both passing.
+    other_leads = list(
+        Membership.objects.active()
+        .select_for_update()
+        .filter(team_id=membership.team_id, role=Membership.Role.LEAD)
+        .exclude(pk=membership.pk)
+    )
+    if not other_leads:
+        raise ValidationError("A team needs at least one active lead; appoint another lead first.")
+
+
+@transaction.atomic
+def membership_add(*, team: Team, username: str, role: str = Membership.Role.MEMBER) -> Membership:
+    """Add an existing user to the team (or reactivate them) with a role."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": f"No user named {username!r}."})
+    membership = Membership.objects.select_for_update().filter(team=team, user=user).first()
+    if membership is not None:
+        if membership.is_active:
+            raise ValidationError({"username": f"{username} is already a member."})
+        membership.is_active = True
+        membership.role = role
+        membership.save(update_fields=["is_active", "role"])
+        return membership
+    return Membership.objects.create(team=team, user=user, role=role)
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: Membership, role: str | None = None, is_active: bool | None = None
+) -> Membership:
+    new_role = role if role is not None else membership.role
+    new_active = is_active if is_active is not None else membership.is_active
+    if new_role not in Membership.Role.values:
+        raise ValidationError({"role": f"Unknown role {new_role!r}."})
+    _check_keeps_a_lead(membership=membership, role=new_role, is_active=new_active)
+    membership.role = new_role
+    membership.is_active = new_active
+    membership.save(update_fields=["role", "is_active"])
+    return membership
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    time_zone: str | None = None,
+    github_login: str | None = None,
+) -> Profile:
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    if time_zone is not None:
+        profile.time_zone = time_zone
+    if github_login is not None:
+        profile.github_login = github_login
+    profile.full_clean()
+    profile.save()
+    return profile

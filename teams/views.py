@@ -1,0 +1,132 @@
+"""HTML pages for teams, memberships and the user's profile."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from teams import selectors, services
+from teams.forms import MembershipAddForm, MembershipEditForm, ProfileForm, TeamForm
+from teams.models import Membership, Team
+from teams.requests import AuthenticatedRequest
+
+
+def _apply(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's validation error on the form field it names (else above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def team_list(request: AuthenticatedRequest) -> HttpResponse:
+    teams = selectors.teams_with_memberships(teams=selectors.teams_for_user(user=request.user))
+    return render(request, "teams/team_list.html", {"teams": teams})
+
+
+def team_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    team = selectors.team_get_for_user(user=request.user, slug=slug, readable=True)
+    role = selectors.membership_role(user=request.user, team=team)
+    context = {
+        "team": team,
+        "role": role,
+        "is_lead": request.user.is_staff or selectors.role_at_least(role, Membership.Role.LEAD),
+        "memberships": selectors.memberships_for_team(team=team),
+    }
+    return render(request, "teams/team_detail.html", context)
+
+
+@user_passes_test(lambda user: user.is_staff)
+@require_http_methods(["GET", "POST"])
+def team_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Team {team.name} created; you are its lead.")
+            return redirect(team)
+    return render(request, "teams/team_form.html", {"form": form, "team": None})
+
+
+@require_http_methods(["GET", "POST"])
+def team_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    team = selectors.team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.LEAD)
+    form = TeamForm(request.POST or None, instance=Team.objects.get(pk=team.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_update(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Team settings saved.")
+            return redirect(team)
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    team = selectors.team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.LEAD)
+    form = MembershipAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, f"{membership.user.get_username()} added as {membership.role}."
+            )
+            return redirect(team)
+    return render(
+        request, "teams/member_form.html", {"form": form, "team": team, "membership": None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = selectors.team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.LEAD)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, team=team)
+    form = MembershipEditForm(
+        request.POST or None, initial={"role": membership.role, "is_active": membership.is_active}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{membership.user.get_username()} updated.")
+            return redirect(team)
+    return render(
+        request, "teams/member_form.html", {"form": form, "team": team, "membership": membership}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthenticatedRequest) -> HttpResponse:
+    current = selectors.profile_for_user(user=request.user)
+    initial = {
+        "time_zone": current.time_zone if current else "",
+        "github_login": current.github_login if current else "",
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("profile")
+    context = {
+        "form": form,
+        "memberships": selectors.memberships_for_user(user=request.user),
+    }
+    return render(request, "teams/profile.html", context)
