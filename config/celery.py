@@ -20,3 +20,6 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         sender.signature("health.tasks.heartbeat_record", kwargs={"source": "beat"}),
         name="beat heartbeat",
     )
+    sender.add_periodic_task(
+        300.0, sender.signature("outbox.tasks.email_sweep"), name="send pending email"
+    )

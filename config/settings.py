@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     # Shiftdesk apps, bottom of the stack first: each imports only from those above it here.
     "teams",
+    "outbox",
     "health",
     "incidents",
     "meetings",
