@@ -23,7 +23,7 @@ def text_search(queryset: QuerySet[M], *, query: str, fields: list[str]) -> Quer
         search = SearchQuery(query, config="english", search_type="websearch")
         matched = queryset.annotate(search_vector=vector).filter(search_vector=search)
         ranked = matched.annotate(search_rank=SearchRank(vector, search))
-        return ranked.order_by("-search_rank", "-pk")  # type: ignore[return-value]
+        return ranked.order_by("-search_rank", "-pk")
     words = query.split()
     per_word = [
         reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words
