@@ -36,12 +36,12 @@ def test_token_authentication_with_drf_create_token(api_client, member, capsys):
     assert api_client.get("/api/v1/me/").status_code == 401
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, [401, 404, 200, 200], strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 200, 200], strict=True)))
 def test_team_retrieve_matrix(as_role, role, expected):
     assert as_role(role).get("/api/v1/teams/ops/").status_code == expected
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, [401, 404, 403, 200], strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 403, 200], strict=True)))
 def test_team_update_matrix(as_role, role, expected, team):
     response = as_role(role).patch(
         "/api/v1/teams/ops/", {"mailing_list": "ops@example.org"}, format="json"
@@ -51,12 +51,12 @@ def test_team_update_matrix(as_role, role, expected, team):
     assert (team.mailing_list == "ops@example.org") == (expected == 200)
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, [401, 404, 200, 200], strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 200, 200], strict=True)))
 def test_membership_list_matrix(as_role, role, expected):
     assert as_role(role).get("/api/v1/teams/ops/memberships/").status_code == expected
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, [401, 404, 403, 201], strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 403, 201], strict=True)))
 def test_membership_create_matrix(as_role, role, expected, team):
     UserFactory(username="newbie")
     response = as_role(role).post(
