@@ -22,6 +22,11 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("shifts/", include("shifts.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),
+    path(
+        "accounts/profile/feed-token/",
+        teams_views.feed_token_regenerate,
+        name="feed-token-regenerate",
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,7 +1,8 @@
 """REST API for the signed-in user, teams and memberships."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teams import selectors, services
+from teams.feeds import feed_links, feed_token_value
 from teams.models import Membership, Team
 from teams.timezones import validate_time_zone
 
@@ -72,6 +74,12 @@ class MeTeamSerializer(serializers.Serializer[Any]):
     role = serializers.CharField()
 
 
+class FeedSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    url = serializers.URLField()
+    webcal_url = serializers.CharField()
+
+
 class MeSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
@@ -81,24 +89,28 @@ class MeSerializer(serializers.Serializer[Any]):
     github_login = serializers.CharField()
     is_staff = serializers.BooleanField()
     teams = MeTeamSerializer(many=True)
-    feeds = serializers.ListField(child=serializers.DictField(), help_text="Calendar feed URLs.")
+    feeds = FeedSerializer(many=True, help_text="Calendar feeds to subscribe to.")
 
 
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = cast(User, request.user)  # IsAuthenticated: never anonymous here
         profile = selectors.profile_for_user(user=user)
+        token = services.feed_token_get_or_create(user=user)
         data: dict[str, Any] = {
             "id": user.pk,
             "username": user.get_username(),
             "email": getattr(user, "email", ""),
-            "full_name": user.get_full_name(),  # type: ignore[union-attr]
+            "full_name": user.get_full_name(),
             "display_time_zone": selectors.user_display_zone_name(user=user),
             "github_login": profile.github_login if profile else "",
             "is_staff": user.is_staff,
             "teams": selectors.memberships_for_user(user=user),
-            "feeds": [],
+            "feeds": [
+                {"title": link.title, "url": link.url, "webcal_url": link.webcal_url}
+                for link in feed_links(user=user, token=feed_token_value(token.salt))
+            ],
         }
         return Response(MeSerializer(data).data)
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from teams.models import Membership, Team
+from teams.models import Membership, Profile, Team
 from teams.timezones import time_zone_choices
 
 
@@ -29,3 +29,6 @@ class ProfileForm(forms.Form):
         required=False,
     )
     github_login = forms.CharField(label="GitHub login", max_length=39, required=False)
+    feed_meetings = forms.ChoiceField(
+        label="Meetings in my personal calendar feed", choices=Profile.FeedMeetings.choices
+    )

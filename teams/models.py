@@ -109,5 +109,48 @@ class Profile(models.Model):
         "GitHub login", max_length=39, blank=True, validators=[github_login_validator]
     )
 
+    class FeedMeetings(models.TextChoices):
+        ALL = "all", "All meetings of my teams"
+        COVERED = "covered", "Only meetings the shifter covers"
+
+    feed_meetings = models.CharField(
+        "meetings in my personal feed",
+        max_length=16,
+        choices=FeedMeetings.choices,
+        default=FeedMeetings.ALL,
+    )
+
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class FeedToken(models.Model):
+    """A user's secret for calendar feed URLs.
+
+    The token in the URL is HMAC(SECRET_KEY, salt); the database keeps the salt and the
+    token's SHA-256, never the token itself, so a copy of the database alone reveals no
+    feed URL, while the owner's URLs can still be shown on their profile. Regenerating
+    revokes the old token at once (its URLs answer 404). Changing SECRET_KEY changes
+    every feed URL.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    salt = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="feed_token_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "active"
+        return f"feed token of {self.user} ({state})"

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from teams.models import Membership, Profile, Team
+from teams.feeds import feed_token_hash
+from teams.models import FeedToken, Membership, Profile, Team
 
 ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.EXPERT: 1, Membership.Role.LEAD: 2}
 
@@ -119,3 +120,23 @@ def user_display_zone_name(*, user: AnyUser) -> str:
         .first()
     )
     return team_zone or str(settings.TIME_ZONE)
+
+
+def feed_token_for_user(*, user: AnyUser) -> FeedToken | None:
+    if not user.is_authenticated:
+        return None
+    return FeedToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).first()
+
+
+def feed_user_for_token(*, token: str) -> User | None:
+    """The active user a feed token belongs to; None for unknown or revoked tokens."""
+    if not token or len(token) > 100:
+        return None
+    row = (
+        FeedToken.objects.filter(
+            token_hash=feed_token_hash(token), revoked_at__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    return row.user if row else None

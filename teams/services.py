@@ -2,9 +2,11 @@
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from teams.models import Membership, Profile, Team
+from teams.feeds import feed_salt_new, feed_token_hash, feed_token_value
+from teams.models import FeedToken, Membership, Profile, Team
 
 TEAM_FIELDS = ("name", "slug", "time_zone", "mailing_list", "github_repo", "visibility")
 
@@ -90,12 +92,49 @@ def profile_update(
     user: User,
     time_zone: str | None = None,
     github_login: str | None = None,
+    feed_meetings: str | None = None,
 ) -> Profile:
     profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
     if time_zone is not None:
         profile.time_zone = time_zone
     if github_login is not None:
         profile.github_login = github_login
+    if feed_meetings is not None:
+        profile.feed_meetings = feed_meetings
     profile.full_clean()
     profile.save()
     return profile
+
+
+@transaction.atomic
+def feed_token_revoke(*, user: User) -> int:
+    """Revoke the user's feed token: every feed URL with it answers 404 from now on."""
+    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def _feed_token_issue(*, user: User) -> FeedToken:
+    salt = feed_salt_new()
+    return FeedToken.objects.create(
+        user=user, salt=salt, token_hash=feed_token_hash(feed_token_value(salt))
+    )
+
+
+@transaction.atomic
+def feed_token_regenerate(*, user: User) -> FeedToken:
+    """Revoke the current token (if any) and issue a new one."""
+    feed_token_revoke(user=user)
+    return _feed_token_issue(user=user)
+
+
+def feed_token_get_or_create(*, user: User) -> FeedToken:
+    """The user's active token, issued on first use (two concurrent first uses share one)."""
+    token = FeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
+    if token is not None:
+        return token
+    try:
+        with transaction.atomic():
+            return _feed_token_issue(user=user)
+    except IntegrityError:
+        return FeedToken.objects.get(user=user, revoked_at__isnull=True)

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from teams import selectors, services
+from teams.feeds import feed_links, feed_token_value
 from teams.forms import MembershipAddForm, MembershipEditForm, ProfileForm, TeamForm
-from teams.models import Membership, Team
+from teams.models import Membership, Profile, Team
 from teams.requests import AuthenticatedRequest
 
 
@@ -115,6 +117,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
     initial = {
         "time_zone": current.time_zone if current else "",
         "github_login": current.github_login if current else "",
+        "feed_meetings": current.feed_meetings if current else Profile.FeedMeetings.ALL,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -125,8 +128,19 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, "Profile saved.")
             return redirect("profile")
+    token = services.feed_token_get_or_create(user=request.user)
     context = {
         "form": form,
         "memberships": selectors.memberships_for_user(user=request.user),
+        "feeds": feed_links(user=request.user, token=feed_token_value(token.salt)),
     }
     return render(request, "teams/profile.html", context)
+
+
+@require_POST
+def feed_token_regenerate(request: AuthenticatedRequest) -> HttpResponse:
+    services.feed_token_regenerate(user=request.user)
+    messages.success(
+        request, "New feed links issued; the old ones stopped working. Update your calendars."
+    )
+    return redirect(f"{reverse('profile')}#feeds")

@@ -15,6 +15,12 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness costs ~0.1 s per test user; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(slug="ops", name="Ops", time_zone="Europe/Zurich")
@@ -145,9 +151,7 @@ def browser_login(page, username: str, password: str) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(django_db_blocker):
     """Pages are rendered with the production static storage (hashed names), which
-    needs collectstatic's manifest; build it once per run."""
-    from django.conf import settings
+    needs collectstatic's manifest; bring it up to date once per run."""
     from django.core.management import call_command
 
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)

@@ -111,8 +111,12 @@ def test_staff_create_team_others_cannot(user_client, member):
 def test_profile_sets_display_zone_shown_on_every_page(user_client, member):
     client = user_client(member)
     assert b"Europe/Zurich" in client.get("/").content
-    client.post("/accounts/profile/", {"time_zone": "America/Chicago", "github_login": "memb"})
-    assert Profile.objects.get(user=member).time_zone == "America/Chicago"
+    client.post(
+        "/accounts/profile/",
+        {"time_zone": "America/Chicago", "github_login": "memb", "feed_meetings": "covered"},
+    )
+    profile = Profile.objects.get(user=member)
+    assert (profile.time_zone, profile.feed_meetings) == ("America/Chicago", "covered")
     page = client.get("/teams/").content.decode()
     assert '<strong class="viewer-zone">America/Chicago</strong>' in page
     response = client.post("/accounts/profile/", {"time_zone": "Nowhere/Town", "github_login": ""})
