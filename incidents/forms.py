@@ -35,7 +35,7 @@ class LinksField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def validate(self, value: Any) -> None:
-        url = forms.URLField()
+        url = forms.URLField(assume_scheme="https")
         for link in value:
             try:
                 url.clean(link)
@@ -190,7 +190,7 @@ class SupportRequestForm(TeamForm):
     asked_by = forms.CharField(max_length=150, label="Who asked")
     asking_team = forms.CharField(max_length=100, required=False, label="Their team")
     channel = forms.ChoiceField(choices=SupportRequest.Channel.choices)
-    link = forms.URLField(required=False, max_length=500)
+    link = forms.URLField(required=False, max_length=500, assume_scheme="https")
     question = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     asked_at = forms.DateTimeField(

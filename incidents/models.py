@@ -20,6 +20,14 @@ from teams.models import Team, github_repo_validator
 url_validator = URLValidator(schemes=["http", "https"])
 
 
+def elapsed(start: dt.datetime, end: dt.datetime | None) -> dt.timedelta | None:
+    """Real time between two aware datetimes. Python subtracts two datetimes of the same
+    zone by wall clock (an hour off across a DST change), so both go to UTC first."""
+    if end is None:
+        return None
+    return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
+
+
 def validate_links(value: object) -> None:
     """A list of http(s) URLs (logs, dashboards, error tracker)."""
     if not isinstance(value, list):
@@ -264,12 +272,12 @@ class SupportRequest(models.Model):
 
     @property
     def response_time(self) -> dt.timedelta | None:
-        """Elapsed (absolute) time to the first response: DST changes do not bend it."""
-        return self.first_response_at - self.asked_at if self.first_response_at else None
+        """Elapsed time to the first response: DST changes do not bend it."""
+        return elapsed(self.asked_at, self.first_response_at)
 
     @property
     def resolution_time(self) -> dt.timedelta | None:
-        return self.resolved_at - self.asked_at if self.resolved_at else None
+        return elapsed(self.asked_at, self.resolved_at)
 
 
 class KnowledgeEntry(models.Model):

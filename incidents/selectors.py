@@ -167,7 +167,7 @@ def _median(values: list[dt.timedelta]) -> dt.timedelta | None:
 def periods_in_zone(
     *, zone_name: str, first_day: dt.date, last_day: dt.date, by: str
 ) -> list[tuple[str, dt.datetime, dt.datetime]]:
-    """Calendar days or ISO weeks (Monday to Monday) in `zone_name` as aware (label, start, end).
+    """Calendar days or ISO weeks (Monday to Monday) in `zone_name` as (label, start, end) in UTC.
 
     Boundaries are local midnights, so a DST week is 167 or 169 hours long.
     """
@@ -180,8 +180,9 @@ def periods_in_zone(
         step = dt.timedelta(days=1)
     periods = []
     while day <= last_day:
-        start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-        end = dt.datetime.combine(day + step, dt.time(), tzinfo=tz)
+        # In UTC: Python compares and subtracts same-zone datetimes by wall clock.
+        start = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+        end = dt.datetime.combine(day + step, dt.time(), tzinfo=tz).astimezone(dt.UTC)
         year, week, _ = day.isocalendar()
         label = f"{year}-W{week:02d}" if by == "week" else day.isoformat()
         periods.append((label, start, end))
@@ -202,7 +203,7 @@ def support_response_stats(
         asked_at__gte=min(s.start for s in stats),
         asked_at__lt=max(s.end for s in stats),
     ).values_list("asked_at", "first_response_at", "resolved_at")
-    for asked_at, first_response_at, resolved_at in rows:
+    for asked_at, first_response_at, resolved_at in rows:  # aware UTC values
         for period in stats:
             if period.start <= asked_at < period.end:
                 period.asked += 1
