@@ -116,7 +116,7 @@ class Incident(models.Model):
         "KnowledgeEntry", blank=True, related_name="incidents"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -173,7 +173,7 @@ class TimelineEntry(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     occurred_at = models.DateTimeField(default=timezone.now)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(help_text="Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -193,7 +193,7 @@ class TimelineEntryRevision(models.Model):
     entry = models.ForeignKey(TimelineEntry, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
     edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     edited_at = models.DateTimeField(default=timezone.now)
 
@@ -239,7 +239,7 @@ class SupportRequest(models.Model):
         related_name="support_requests",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -299,7 +299,7 @@ class KnowledgeEntry(models.Model):
         Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
