@@ -227,7 +227,7 @@ def action_item_list(
     today: dt.date | None = None,
 ) -> QuerySet[ActionItem]:
     """A team's action items. `filters`: mine, overdue, owner, source, status, incident."""
-    qs = ActionItem.objects.filter(team=team).select_related("owner", "team", "incident")
+    qs = ActionItem.objects.filter(team=team).select_related("owner", "team", "incident__team")
     filters = filters or {}
     if filters.get("mine"):
         qs = qs.filter(owner_id=user.pk)
