@@ -1,5 +1,6 @@
 """Reads shared by pages, the API and the dashboard: eager loading and access checks."""
 
+import bisect
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
@@ -198,21 +199,27 @@ def support_response_stats(
     stats = [ResponseStats(label=label, start=start, end=end) for label, start, end in periods]
     if not stats:
         return stats
+    ordered = sorted(stats, key=lambda period: period.start)
+    starts = [period.start for period in ordered]
+    longest = max(period.end - period.start for period in ordered)
     rows = SupportRequest.objects.filter(
-        team=team,
-        asked_at__gte=min(s.start for s in stats),
-        asked_at__lt=max(s.end for s in stats),
+        team=team, asked_at__gte=starts[0], asked_at__lt=max(s.end for s in stats)
     ).values_list("asked_at", "first_response_at", "resolved_at")
     for asked_at, first_response_at, resolved_at in rows:  # aware UTC values
-        for period in stats:
-            if period.start <= asked_at < period.end:
-                period.asked += 1
-                if first_response_at is not None:
-                    period.answered += 1
-                    period.response_times.append(first_response_at - asked_at)
-                if resolved_at is not None:
-                    period.resolved += 1
-                    period.resolution_times.append(resolved_at - asked_at)
+        # Periods may overlap or leave gaps: walk back from the last one starting before
+        # the question until none that early can still contain it.
+        for period in reversed(ordered[: bisect.bisect_right(starts, asked_at)]):
+            if asked_at - period.start >= longest:
+                break
+            if asked_at >= period.end:
+                continue
+            period.asked += 1
+            if first_response_at is not None:
+                period.answered += 1
+                period.response_times.append(first_response_at - asked_at)
+            if resolved_at is not None:
+                period.resolved += 1
+                period.resolution_times.append(resolved_at - asked_at)
     return stats
 
 

@@ -129,3 +129,21 @@ def test_answer_without_time_counts_as_answered_now_and_bad_times_refused(team, 
         )
     assert "first_response_at" in caught.value.message_dict
     assert SupportRequest.objects.count() == 1
+
+
+def test_overlapping_and_gapped_periods_each_count_their_requests(team, member):
+    ask(team, member, local(ZURICH, 2027, 4, 1, 10, 0))
+    ask(team, member, local(ZURICH, 2027, 4, 3, 10, 0))
+    periods = [
+        ("long", local(ZURICH, 2027, 3, 29, 0, 0), local(ZURICH, 2027, 4, 5, 0, 0)),
+        ("short", local(ZURICH, 2027, 4, 1, 9, 0), local(ZURICH, 2027, 4, 1, 11, 0)),
+        ("gap-after", local(ZURICH, 2027, 4, 2, 0, 0), local(ZURICH, 2027, 4, 2, 1, 0)),
+        ("later", local(ZURICH, 2027, 4, 3, 9, 0), local(ZURICH, 2027, 4, 3, 11, 0)),
+    ]
+    stats = selectors.support_response_stats(team=team, periods=periods)
+    assert [(s.label, s.asked) for s in stats] == [
+        ("long", 2),
+        ("short", 1),
+        ("gap-after", 0),
+        ("later", 1),
+    ]

@@ -53,7 +53,7 @@ def pages(incident, team):
 
 
 def test_pages_need_login_and_outsiders_get_404(client, as_who, incident, team):
-    for url, access in pages(incident, team).items():
+    for url in pages(incident, team):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url.startswith("/accounts/login/")
