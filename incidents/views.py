@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,6 +40,14 @@ def _reader(request: AuthenticatedRequest, slug: str) -> tuple[Team, dict[str, A
     return team, {"team": team, "role": role, "can_write": can_write, "is_expert": is_expert}
 
 
+def _page(request: AuthenticatedRequest, queryset: Any, per_page: int) -> dict[str, Any]:
+    """One page of a list, and the query string (without `page`) for the pager links."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page_obj": page, "pager_query": query.urlencode()}
+
+
 def _writer(request: AuthenticatedRequest, slug: str) -> Team:
     return team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.MEMBER)
 
@@ -57,7 +66,7 @@ def incident_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     filters = filter_form.selector_filters() if filter_form.is_valid() else {}
     context |= {
         "filter_form": filter_form,
-        "incidents": selectors.incident_list(team=team, filters=filters)[:200],
+        **_page(request, selectors.incident_list(team=team, filters=filters), 50),
         "quick_form": forms.IncidentQuickForm(team=team),
     }
     return render(request, "incidents/incident_list.html", context)
@@ -261,7 +270,7 @@ def timeline_entry_edit(
     incident = selectors.incident_get(team=team, pk=pk)
     entry = selectors.timeline_entry_get(incident=incident, pk=entry_pk)
     if entry.author_id != request.user.pk or entry.kind != TimelineEntry.Kind.NOTE:
-        return HttpResponse("Only the author edits a note.", status=403)
+        raise PermissionDenied("Only the author edits a note.")
     form = forms.TimelineEntryEditForm(request.POST or None, initial={"body": entry.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +318,7 @@ def support_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         zone_name=team.time_zone, first_day=today - dt.timedelta(days=6), last_day=today, by="day"
     )
     context |= {
-        "requests": selectors.support_request_list(team=team)[:100],
+        **_page(request, selectors.support_request_list(team=team), 50),
         "weekly": selectors.support_response_stats(team=team, periods=weeks)[::-1],
         "daily": selectors.support_response_stats(team=team, periods=days)[::-1],
         "form": forms.SupportRequestForm(team=team, initial={"handled_by": request.user}),
@@ -337,9 +346,7 @@ def support_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def support_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team = _writer(request, slug)
-    item = selectors.support_request_list(team=team).filter(pk=pk).first()
-    if item is None:
-        return HttpResponse("No such support request.", status=404)
+    item = get_object_or_404(selectors.support_request_list(team=team), pk=pk)
     fields = forms.SupportRequestForm.base_fields
     initial = {name: getattr(item, name) for name in fields}
     form = forms.SupportRequestForm(request.POST or None, initial=initial, team=team)
@@ -367,7 +374,9 @@ def action_item_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     filters = filter_form.selector_filters() if filter_form.is_valid() else {}
     context |= {
         "filter_form": filter_form,
-        "items": selectors.action_item_list(team=team, user=request.user, filters=filters)[:300],
+        **_page(
+            request, selectors.action_item_list(team=team, user=request.user, filters=filters), 100
+        ),
         "quick_form": forms.ActionItemQuickForm(team=team, initial={"owner": request.user}),
     }
     return render(request, "incidents/action_item_list.html", context)
@@ -446,7 +455,7 @@ def kb_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     context |= {
         "query": query,
-        "entries": selectors.knowledge_entry_list(team=team, query=query)[:100],
+        **_page(request, selectors.knowledge_entry_list(team=team, query=query), 30),
     }
     return render(request, "incidents/kb_list.html", context)
 

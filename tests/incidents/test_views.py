@@ -271,3 +271,18 @@ def test_support_request_form_bad_times(as_who):
     assert "must not be before the question" in response.content.decode()
     assert not SupportRequest.objects.exists()
     assert not TimelineEntry.objects.exists()
+
+
+def test_incident_list_pages_keep_the_filters(as_who, team, member):
+    from tests.incidents.factories import IncidentFactory
+
+    for i in range(55):
+        IncidentFactory(team=team, title=f"Failure {i:02d}", kind="system_failure")
+    IncidentFactory(team=team, title="Other kind", kind="on_demand")
+    c = as_who("member")
+    html = c.get("/incidents/ops/?kind=system_failure").content.decode()
+    assert "Page 1 of 2 (55 in all)" in html
+    assert "?kind=system_failure&amp;page=2" in html
+    html = c.get("/incidents/ops/?kind=system_failure&page=2").content.decode()
+    assert html.count('class="badge kind-system_failure"') == 5
+    assert "Other kind" not in html
