@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -248,7 +248,9 @@ def action_item_list(
         qs = qs.filter(status=filters["status"])
     if filters.get("incident"):
         qs = qs.filter(incident_id=filters["incident"])
-    return qs.order_by("status", "due_on", "pk")
+    # Open items first, soonest due first, undated ones last (on every database).
+    closed = Case(When(status=ActionItem.Status.OPEN, then=Value(0)), default=Value(1))
+    return qs.alias(closed=closed).order_by("closed", F("due_on").asc(nulls_last=True), "pk")
 
 
 def action_item_get(*, team: Team, pk: int) -> ActionItem:
@@ -263,7 +265,7 @@ def action_items_open_for_user(*, user: AnyUser) -> QuerySet[ActionItem]:
         ActionItem.objects.open()
         .filter(owner_id=user.pk, team__in=teams_for_user(user=user))
         .select_related("team")
-        .order_by("due_on", "pk")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
 
 

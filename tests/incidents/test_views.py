@@ -286,3 +286,14 @@ def test_incident_list_pages_keep_the_filters(as_who, team, member):
     html = c.get("/incidents/ops/?kind=system_failure&page=2").content.decode()
     assert html.count('class="badge kind-system_failure"') == 5
     assert "Other kind" not in html
+
+
+def test_action_items_list_open_first_then_by_due_date(as_who, team):
+    done = ActionItemFactory(
+        team=team, title="Done early", status="done", due_on=dt.date(2020, 1, 1)
+    )
+    undated = ActionItemFactory(team=team, title="Undated")
+    soon = ActionItemFactory(team=team, title="Soon", due_on=dt.date(2030, 1, 1))
+    late = ActionItemFactory(team=team, title="Late", due_on=dt.date(2020, 1, 2))
+    page = as_who("member").get("/incidents/ops/action-items/")
+    assert list(page.context["page_obj"]) == [late, soon, undated, done]
