@@ -23,3 +23,10 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
     sender.add_periodic_task(
         300.0, sender.signature("outbox.tasks.email_sweep"), name="send pending email"
     )
+    from celery.schedules import crontab
+
+    sender.add_periodic_task(
+        crontab(hour=6, minute=0),
+        sender.signature("incidents.tasks.overdue_digest_fanout"),
+        name="overdue action item digest",
+    )

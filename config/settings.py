@@ -243,3 +243,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- incidents: names for choice sets that share a field name (status, kind) in the schema.
+# (Other apps with colliding choice names add their entries to this one dict.)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "IncidentStatusEnum": "incidents.models.Incident.Status",
+    "IncidentKindEnum": "incidents.models.Incident.Kind",
+    "ActionItemStatusEnum": "incidents.models.ActionItem.Status",
+    "TimelineEntryKindEnum": "incidents.models.TimelineEntry.Kind",
+}

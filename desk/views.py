@@ -2,10 +2,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from incidents import selectors as incident_selectors
 from teams import selectors as team_selectors
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = team_selectors.memberships_for_user(user=request.user)
-    context = {"memberships": memberships, "now": timezone.now()}
+    context = {
+        "memberships": memberships,
+        "now": timezone.now(),
+        "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
+        "team_incidents": incident_selectors.incidents_open_for_teams(
+            teams=team_selectors.teams_for_user(user=request.user)
+        )[:20],
+    }
     return render(request, "desk/dashboard.html", context)

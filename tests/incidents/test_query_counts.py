@@ -1,0 +1,118 @@
+"""List pages and list APIs run the same number of queries however many rows there are."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from incidents.models import ActionItem, Component, Incident, KnowledgeEntry, SupportRequest
+from tests.teams.factories import MembershipFactory
+
+
+def make_rows(team, owners, n):
+    components = [Component.objects.get_or_create(team=team, name=f"C{i}")[0] for i in range(3)]
+    now = timezone.now()
+    incidents = Incident.objects.bulk_create(
+        Incident(
+            team=team,
+            title=f"Incident {i}",
+            kind=Incident.Kind.values[i % 4],
+            owner=owners[i % len(owners)],
+            detected_at=now - dt.timedelta(minutes=i),
+        )
+        for i in range(n)
+    )
+    Incident.components.through.objects.bulk_create(
+        Incident.components.through(incident=incident, component=components[i % 3])
+        for i, incident in enumerate(incidents)
+    )
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            team=team,
+            title=f"Item {i}",
+            owner=owners[i % len(owners)],
+            incident=incidents[i],
+            source="incident",
+            due_on=dt.date(2020, 1, 1) if i % 2 else None,
+        )
+        for i in range(n)
+    )
+    SupportRequest.objects.bulk_create(
+        SupportRequest(
+            team=team,
+            asked_by=f"P{i}",
+            question="?",
+            asked_at=now - dt.timedelta(hours=i),
+            first_response_at=now - dt.timedelta(hours=i) + dt.timedelta(minutes=5),
+            handled_by=owners[i % len(owners)],
+        )
+        for i in range(n)
+    )
+    entries = KnowledgeEntry.objects.bulk_create(
+        KnowledgeEntry(team=team, title=f"Known {i}", symptom="backlog grows") for i in range(n)
+    )
+    KnowledgeEntry.components.through.objects.bulk_create(
+        KnowledgeEntry.components.through(knowledgeentry=entry, component=components[i % 3])
+        for i, entry in enumerate(entries)
+    )
+
+
+PAGES = [
+    "/incidents/ops/",
+    "/incidents/ops/?status=active&kind=system_failure",
+    "/incidents/ops/action-items/",
+    "/incidents/ops/action-items/?overdue=on",
+    "/incidents/ops/support/",
+    "/incidents/ops/kb/",
+    "/incidents/ops/kb/?q=backlog",
+    "/incidents/~mine/",
+    "/",
+]
+APIS = [
+    "/api/v1/teams/ops/incidents/?page_size=500",
+    "/api/v1/teams/ops/incidents/?component=C0&page_size=500",
+    "/api/v1/teams/ops/action-items/?page_size=500",
+    "/api/v1/teams/ops/support-requests/?page_size=500",
+    "/api/v1/teams/ops/support-requests/stats/?by=day",
+    "/api/v1/teams/ops/knowledge/?page_size=500",
+    "/api/v1/teams/ops/components/",
+]
+
+
+def count_queries(get, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", PAGES + APIS)
+def test_query_count_does_not_grow_with_rows(
+    url, team, member, lead, user_client, api_as, django_assert_num_queries
+):
+    owners = [member, lead, MembershipFactory(team=team).user]
+    get = api_as(member).get if url.startswith("/api/") else user_client(member).get
+    make_rows(team, owners, 3)
+    small = count_queries(get, url)
+    make_rows(team, owners, 37)
+    with django_assert_num_queries(small):
+        assert get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/incidents/ops/", "/api/v1/teams/ops/incidents/?page_size=500", "/"]
+)
+def test_incident_lists_with_a_thousand_incidents(
+    url, team, member, lead, user_client, api_as, django_assert_num_queries
+):
+    get = api_as(member).get if url.startswith("/api/") else user_client(member).get
+    make_rows(team, [member, lead], 3)
+    small = count_queries(get, url)
+    make_rows(team, [member, lead], 997)
+    with django_assert_num_queries(small):
+        response = get(url)
+    assert response.status_code == 200
+    if url.startswith("/api/"):
+        assert response.json()["count"] == 1000
