@@ -23,3 +23,8 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
     sender.add_periodic_task(
         300.0, sender.signature("outbox.tasks.email_sweep"), name="send pending email"
     )
+    sender.add_periodic_task(
+        86400.0,
+        sender.signature("shifts.tasks.rotations_generate_all"),
+        name="plan shifts up to each rotation's horizon",
+    )
