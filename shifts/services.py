@@ -140,7 +140,7 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
     A fixed number of queries, whatever the number of shifts (bulk writes).
     """
     now = now or timezone.now()
-    rotation = Rotation.objects.select_for_update().select_related("team").get(pk=rotation.pk)
+    rotation = Rotation.objects.select_for_update(of=("self",)).select_related("team").get(pk=rotation.pk)
     team = rotation.team
     rule = rotation.rule()
     participants = list(
@@ -251,7 +251,7 @@ def shift_assign(
 ) -> Shift:
     """A lead sets who is on a future shift by hand; planning will not change it again."""
     now = now or timezone.now()
-    shift = Shift.objects.select_for_update().select_related("team", "assignee").get(pk=shift.pk)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("team", "assignee").get(pk=shift.pk)
     if shift.start_at <= now:
         raise ValidationError({"assignee": "This shift has started; past shifts are history."})
     _check_members(team=shift.team, users=[assignee], field="assignee")
@@ -282,7 +282,7 @@ def override_create(
     reason: str = "",
 ) -> Override:
     """`user` covers [start_at, end_at) of the shift; covers of one shift never overlap."""
-    shift = Shift.objects.select_for_update().select_related("team", "assignee").get(pk=shift.pk)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("team", "assignee").get(pk=shift.pk)
     team = shift.team
     if end_at <= start_at:
         raise ValidationError({"end_at": "The end must be after the start."})
@@ -333,7 +333,7 @@ def override_create(
 
 @transaction.atomic
 def override_delete(*, override: Override, actor: User) -> None:
-    shift = Shift.objects.select_for_update().select_related("team").get(pk=override.shift_id)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("team").get(pk=override.shift_id)
     if not (
         is_team_lead(user=actor, team=shift.team)
         or actor.pk in (override.user_id, shift.assignee_id)
@@ -419,7 +419,7 @@ def swap_request_create(
 def _locked_pending(swap: SwapRequest) -> SwapRequest:
     """Re-read the request under a row lock: a concurrent decision waits, then sees the new status."""
     locked = (
-        SwapRequest.objects.select_for_update()
+        SwapRequest.objects.select_for_update(of=("self",))
         .select_related("team", "requester", "recipient")
         .get(pk=swap.pk)
     )
@@ -446,7 +446,7 @@ def swap_request_accept(
     ids = [swap.shift_id] + ([swap.counter_shift_id] if swap.counter_shift_id else [])
     shifts = {
         shift.pk: shift
-        for shift in Shift.objects.select_for_update().select_related("rotation").filter(pk__in=ids)
+        for shift in Shift.objects.select_for_update(of=("self",)).select_related("rotation").filter(pk__in=ids)
     }
     shift = shifts[swap.shift_id]
     counter = shifts.get(swap.counter_shift_id) if swap.counter_shift_id else None
