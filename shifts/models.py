@@ -173,7 +173,7 @@ class Override(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} covers {self.start_at:%Y-%m-%d %H:%M}–{self.end_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} covers {self.start_at:%Y-%m-%d %H:%M} to {self.end_at:%Y-%m-%d %H:%M}"
 
 
 class SwapRequest(models.Model):
@@ -264,7 +264,7 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         who = self.user or "everyone"
-        return f"{who}: {self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+        return f"{who}: {self.get_kind_display()} {self.starts_on} to {self.ends_on}"
 
     def bounds(self, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as aware datetimes: from the first day's midnight to after the last."""

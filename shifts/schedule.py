@@ -43,30 +43,32 @@ class Turn(Generic[P]):
 def effective_segments(turns: Iterable[Turn[P]]) -> list[Segment[P]]:
     """Split each shift around its overrides (which never overlap and stay inside it)."""
     segments: list[Segment[P]] = []
+
+    def piece(
+        turn: Turn[P], person: P | None, start: dt.datetime, end: dt.datetime, cover: bool
+    ) -> None:
+        segments.append(
+            Segment(
+                person=person,
+                start_at=start,
+                end_at=end,
+                shift_id=turn.shift_id,
+                shift_start_at=turn.start_at,
+                shift_end_at=turn.end_at,
+                shift_assignee=turn.person,
+                is_override=cover,
+            )
+        )
+
     for turn in turns:
         cursor = turn.start_at
-
-        def piece(person: P | None, start: dt.datetime, end: dt.datetime, cover: bool) -> None:
-            segments.append(
-                Segment(
-                    person=person,
-                    start_at=start,
-                    end_at=end,
-                    shift_id=turn.shift_id,
-                    shift_start_at=turn.start_at,
-                    shift_end_at=turn.end_at,
-                    shift_assignee=turn.person,
-                    is_override=cover,
-                )
-            )
-
         for cover in sorted(turn.covers, key=lambda c: c.start_at):
             if cover.start_at > cursor:
-                piece(turn.person, cursor, cover.start_at, False)
-            piece(cover.person, cover.start_at, cover.end_at, True)
+                piece(turn, turn.person, cursor, cover.start_at, False)
+            piece(turn, cover.person, cover.start_at, cover.end_at, True)
             cursor = cover.end_at
         if cursor < turn.end_at:
-            piece(turn.person, cursor, turn.end_at, False)
+            piece(turn, turn.person, cursor, turn.end_at, False)
     return segments
 
 

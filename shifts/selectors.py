@@ -94,31 +94,24 @@ def oncall_at(*, team: Team, at: dt.datetime, rotation_id: int | None = None) ->
     if row is None:
         return None
     assignee = _person(row.assignee)
-    fields = {
-        "team": team,
-        "rotation_id": row.rotation_id,
-        "rotation_name": row.rotation.name,
-        "shift_id": row.pk,
-        "shift_start_at": row.start_at,
-        "shift_end_at": row.end_at,
-    }
-    if row.cover_user_id is None:  # type: ignore[attr-defined]
-        return OnCall(
-            person=assignee, start_at=row.start_at, end_at=row.end_at, covering_for=None, **fields
-        )
-    full_name = f"{row.cover_first_name} {row.cover_last_name}".strip()  # type: ignore[attr-defined]
+    covered = row.cover_user_id is not None
     coverer = Person(
-        id=row.cover_user_id,  # type: ignore[attr-defined]
-        username=row.cover_username,  # type: ignore[attr-defined]
-        full_name=full_name,
-        email=row.cover_email,  # type: ignore[attr-defined]
+        id=row.cover_user_id,
+        username=row.cover_username,
+        full_name=f"{row.cover_first_name} {row.cover_last_name}".strip(),
+        email=row.cover_email,
     )
     return OnCall(
-        person=coverer,
-        start_at=row.cover_start_at,  # type: ignore[attr-defined]
-        end_at=row.cover_end_at,  # type: ignore[attr-defined]
-        covering_for=assignee,
-        **fields,
+        team=team,
+        rotation_id=row.rotation_id,
+        rotation_name=row.rotation.name,
+        person=coverer if covered else assignee,
+        start_at=row.cover_start_at if covered else row.start_at,
+        end_at=row.cover_end_at if covered else row.end_at,
+        shift_id=row.pk,
+        shift_start_at=row.start_at,
+        shift_end_at=row.end_at,
+        covering_for=assignee if covered else None,
     )
 
 

@@ -140,7 +140,9 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
     A fixed number of queries, whatever the number of shifts (bulk writes).
     """
     now = now or timezone.now()
-    rotation = Rotation.objects.select_for_update(of=("self",)).select_related("team").get(pk=rotation.pk)
+    rotation = (
+        Rotation.objects.select_for_update(of=("self",)).select_related("team").get(pk=rotation.pk)
+    )
     team = rotation.team
     rule = rotation.rule()
     participants = list(
@@ -204,7 +206,8 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
                 ShiftEvent(
                     shift=shift,
                     kind=ShiftEvent.Kind.RETIMED,
-                    description=f"Now {_local(start, team)} to {_local(end, team)} (rotation changed).",
+                    description=f"Now {_local(start, team)} to {_local(end, team)}"
+                    " (rotation changed).",
                 )
             )
             shift.start_at, shift.end_at = start, end
@@ -213,7 +216,8 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
                 ShiftEvent(
                     shift=shift,
                     kind=ShiftEvent.Kind.REASSIGNED,
-                    description="Planned again after a change of the rotation or of someone's availability.",
+                    description="Planned again after a change of the rotation"
+                    " or of someone's availability.",
                 )
             )
             shift.assignee_id = plan[index]
@@ -251,7 +255,11 @@ def shift_assign(
 ) -> Shift:
     """A lead sets who is on a future shift by hand; planning will not change it again."""
     now = now or timezone.now()
-    shift = Shift.objects.select_for_update(of=("self",)).select_related("team", "assignee").get(pk=shift.pk)
+    shift = (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("team", "assignee")
+        .get(pk=shift.pk)
+    )
     if shift.start_at <= now:
         raise ValidationError({"assignee": "This shift has started; past shifts are history."})
     _check_members(team=shift.team, users=[assignee], field="assignee")
@@ -282,7 +290,11 @@ def override_create(
     reason: str = "",
 ) -> Override:
     """`user` covers [start_at, end_at) of the shift; covers of one shift never overlap."""
-    shift = Shift.objects.select_for_update(of=("self",)).select_related("team", "assignee").get(pk=shift.pk)
+    shift = (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("team", "assignee")
+        .get(pk=shift.pk)
+    )
     team = shift.team
     if end_at <= start_at:
         raise ValidationError({"end_at": "The end must be after the start."})
@@ -333,7 +345,11 @@ def override_create(
 
 @transaction.atomic
 def override_delete(*, override: Override, actor: User) -> None:
-    shift = Shift.objects.select_for_update(of=("self",)).select_related("team").get(pk=override.shift_id)
+    shift = (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .get(pk=override.shift_id)
+    )
     if not (
         is_team_lead(user=actor, team=shift.team)
         or actor.pk in (override.user_id, shift.assignee_id)
@@ -343,7 +359,8 @@ def override_delete(*, override: Override, actor: User) -> None:
         shift=shift,
         kind=ShiftEvent.Kind.OVERRIDE_REMOVED,
         actor=actor,
-        description=f"Cover by {_name(override.user)} from {_local(override.start_at, shift.team)} removed.",
+        description=f"Cover by {_name(override.user)} from "
+        f"{_local(override.start_at, shift.team)} removed.",
     )
     override.delete()
 
@@ -360,7 +377,8 @@ def _describe(shift: Shift, user: User) -> str:
     viewer_zone = zone(user_display_zone_name(user=user))
     start = shift.start_at.astimezone(viewer_zone)
     end = shift.end_at.astimezone(viewer_zone)
-    return f"{shift.rotation.name}: {start:%a %d %b %Y %H:%M} to {end:%a %d %b %Y %H:%M} ({viewer_zone.key})"
+    when = f"{start:%a %d %b %Y %H:%M} to {end:%a %d %b %Y %H:%M}"
+    return f"{shift.rotation.name}: {when} ({viewer_zone.key})"
 
 
 @transaction.atomic
@@ -417,7 +435,7 @@ def swap_request_create(
 
 
 def _locked_pending(swap: SwapRequest) -> SwapRequest:
-    """Re-read the request under a row lock: a concurrent decision waits, then sees the new status."""
+    """Re-read the request under a row lock: a concurrent decision waits, then sees its result."""
     locked = (
         SwapRequest.objects.select_for_update(of=("self",))
         .select_related("team", "requester", "recipient")
@@ -446,7 +464,9 @@ def swap_request_accept(
     ids = [swap.shift_id] + ([swap.counter_shift_id] if swap.counter_shift_id else [])
     shifts = {
         shift.pk: shift
-        for shift in Shift.objects.select_for_update(of=("self",)).select_related("rotation").filter(pk__in=ids)
+        for shift in Shift.objects.select_for_update(of=("self",))
+        .select_related("rotation")
+        .filter(pk__in=ids)
     }
     shift = shifts[swap.shift_id]
     counter = shifts.get(swap.counter_shift_id) if swap.counter_shift_id else None
@@ -466,7 +486,8 @@ def swap_request_accept(
             shift=shift,
             kind=ShiftEvent.Kind.SWAPPED,
             actor=actor,
-            description=f"{_name(requester)} handed this shift to {_name(recipient)} (swap #{swap.pk}).",
+            description=f"{_name(requester)} handed this shift to {_name(recipient)}"
+            f" (swap #{swap.pk}).",
         )
     ]
     if counter is not None:
@@ -477,7 +498,8 @@ def swap_request_accept(
                 shift=counter,
                 kind=ShiftEvent.Kind.SWAPPED,
                 actor=actor,
-                description=f"{_name(recipient)} handed this shift to {_name(requester)} (swap #{swap.pk}).",
+                description=f"{_name(recipient)} handed this shift to {_name(requester)}"
+                f" (swap #{swap.pk}).",
             )
         )
     Shift.objects.bulk_update(changed, ["assignee", "origin"])
