@@ -123,7 +123,8 @@ def test_overrides_split_a_shift_at_its_edges():
         ("bob", False),
         ("dave", True),
     ]
-    assert segments[0].start_at == start and segments[-1].end_at == end
+    assert segments[0].start_at == start
+    assert segments[-1].end_at == end
     assert all(segments[i].end_at == segments[i + 1].start_at for i in range(2))
 
 
