@@ -183,6 +183,25 @@ def rotations_for_team(*, team: Team) -> QuerySet[Rotation]:
     )
 
 
+def rotations_for_teams(*, teams: QuerySet[Team]) -> QuerySet[Rotation]:
+    return (
+        Rotation.objects.filter(team__in=teams)
+        .select_related("team")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("user").order_by("position"),
+            )
+        )
+        .order_by("team__name", "-is_active", "name")
+    )
+
+
+def segments_of(*, shift: Shift) -> list[Segment[User]]:
+    """Who is on a shift when, covers included (the shift's overrides are prefetched)."""
+    return effective_segments(_turns([shift]))
+
+
 def rotation_get(*, team: Team, pk: int | str) -> Rotation:
     return get_object_or_404(rotations_for_team(team=team), pk=pk)
 
