@@ -255,7 +255,13 @@ def overrides_for_team(*, team: Team) -> QuerySet[Override]:
 
 def swap_requests_for_team(*, team: Team) -> QuerySet[SwapRequest]:
     return SwapRequest.objects.filter(team=team).select_related(
-        "requester", "recipient", "decided_by", "shift", "shift__rotation", "counter_shift", "team"
+        "requester",
+        "recipient",
+        "decided_by",
+        "shift__rotation",
+        "shift__team",
+        "counter_shift__team",
+        "team",
     )
 
 
