@@ -95,11 +95,15 @@ def oncall_at(*, team: Team, at: dt.datetime, rotation_id: int | None = None) ->
         return None
     assignee = _person(row.assignee)
     covered = row.cover_user_id is not None
-    coverer = Person(
-        id=row.cover_user_id,
-        username=row.cover_username,
-        full_name=f"{row.cover_first_name} {row.cover_last_name}".strip(),
-        email=row.cover_email,
+    coverer = (
+        Person(
+            id=row.cover_user_id,
+            username=row.cover_username,
+            full_name=f"{row.cover_first_name} {row.cover_last_name}".strip(),
+            email=row.cover_email,
+        )
+        if covered
+        else None
     )
     return OnCall(
         team=team,
