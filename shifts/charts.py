@@ -73,3 +73,68 @@ def fairness_chart(report: list[FairnessRow]) -> Chart:
         label_width=LABEL_WIDTH,
         max_hours=largest,
     )
+
+
+QUARTER_COLUMN = 130
+QUARTER_BAR = 90
+
+
+@dataclass(frozen=True)
+class QuarterCell:
+    x: int
+    width: float
+    shifts: int
+    hours: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width + 4
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    label: str
+    y: int
+    cells: list[QuarterCell]
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 6
+
+
+@dataclass(frozen=True)
+class QuarterChart:
+    rows: list[QuarterRow]
+    headers: list[tuple[int, str]]
+    width: int
+    height: int
+    label_width: int
+
+
+def quarter_chart(report: list[FairnessRow]) -> QuarterChart:
+    """Shifts per person and quarter: one small bar per quarter, side by side."""
+    largest = max((q.shifts for row in report for q in row.quarters), default=0) or 1
+    top = 22
+    rows = [
+        QuarterRow(
+            label=row.person.get_full_name() or row.person.get_username(),
+            y=top + n * (BAR_HEIGHT + GAP),
+            cells=[
+                QuarterCell(
+                    x=LABEL_WIDTH + q * QUARTER_COLUMN,
+                    width=quarter.shifts * QUARTER_BAR / largest,
+                    shifts=quarter.shifts,
+                    hours=quarter.total,
+                )
+                for q, quarter in enumerate(row.quarters)
+            ],
+        )
+        for n, row in enumerate(report)
+    ]
+    return QuarterChart(
+        rows=rows,
+        headers=[(LABEL_WIDTH + q * QUARTER_COLUMN, f"Q{q + 1}") for q in range(4)],
+        width=LABEL_WIDTH + 4 * QUARTER_COLUMN + 10,
+        height=top + len(rows) * (BAR_HEIGHT + GAP),
+        label_width=LABEL_WIDTH,
+    )

@@ -102,6 +102,13 @@ def rotation_update(
     unknown = set(fields) - ROTATION_FIELDS
     if unknown:
         raise ValidationError(f"Unknown rotation fields: {', '.join(sorted(unknown))}.")
+    new_name = fields.get("name", rotation.name)
+    if (
+        Rotation.objects.filter(team_id=rotation.team_id, name=new_name)
+        .exclude(pk=rotation.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": "The team already has a rotation with this name."})
     for name, value in fields.items():
         setattr(rotation, name, value)
     rotation.full_clean()

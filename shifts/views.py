@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shifts import selectors, services
-from shifts.charts import fairness_chart
+from shifts.charts import fairness_chart, quarter_chart
 from shifts.forms import (
     OverrideForm,
     ParticipantAddForm,
@@ -305,6 +305,7 @@ def fairness(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         "year": year,
         "report": report,
         "chart": fairness_chart(report),
+        "quarters": quarter_chart(report),
         "csv_url": reverse("shifts:fairness-csv", kwargs={"slug": slug, "pk": pk})
         + f"?year={year}",
     }

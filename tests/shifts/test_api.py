@@ -369,3 +369,12 @@ def test_unavailability_bad_input_and_replanning(api_as, rot, member, lead):
     assert response.status_code == 201
     assert shift(rot, 4).assignee == lead
     assert shift(rot, 5).assignee == member
+
+
+def test_renaming_a_rotation_onto_another_is_400(api_as, team, rot, lead, member):
+    other = rotation(team, [member], now=NOW, name="Alerts")
+    response = api_as(lead).patch(
+        f"/api/v1/teams/ops/rotations/{other.pk}/", {"name": rot.name}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"name": ["The team already has a rotation with this name."]}

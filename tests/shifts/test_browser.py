@@ -78,6 +78,7 @@ def test_schedule_swap_and_fairness_in_the_browser(page, screenshot):
     screenshot("shifts-unavailability")
     page.goto(f"/shifts/wmcore/rotations/{rotation.pk}/fairness/")
     assert page.locator("svg.chart > rect.weekday").count() == 3
+    assert page.locator("#quarter-chart rect.quarter").count() == 12
     screenshot("shifts-fairness")
 
     page.click("text=Log out")
