@@ -122,6 +122,17 @@ class UnavailabilityForm(forms.Form):
     )
     note = forms.CharField(max_length=200, required=False)
 
-    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, team: Team, user: User, is_lead: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = member_choices(team)  # type: ignore[attr-defined]
+        if is_lead:
+            self.fields["user"].queryset = member_choices(team)  # type: ignore[attr-defined]
+            return
+        # Members enter their own leave; public holidays are for leads.
+        self.fields["user"].queryset = member_choices(team).filter(pk=user.pk)  # type: ignore[attr-defined]
+        self.fields["user"].required = True
+        self.fields["user"].help_text = ""
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            choice
+            for choice in Unavailability.Kind.choices
+            if choice[0] != Unavailability.Kind.PUBLIC_HOLIDAY
+        ]

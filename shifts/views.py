@@ -210,7 +210,7 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         "override_form": override_form,
         "swap_form": swap_form,
         "can_swap": shift.assignee_id == request.user.pk and shift.start_at > now,
-        "is_lead": _is_lead(request, team),
+        "can_cover": shift.assignee_id == request.user.pk or _is_lead(request, team),
     }
     return render(request, "shifts/shift_detail.html", context)
 
@@ -258,7 +258,13 @@ def swap_decide(request: AuthenticatedRequest, slug: str, pk: int, action: str) 
 def unavailability(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     team = _team(request, slug)
     is_lead = _is_lead(request, team)
-    form = UnavailabilityForm(request.POST or None, team=team, initial={"user": request.user})
+    form = UnavailabilityForm(
+        request.POST or None,
+        team=team,
+        user=request.user,
+        is_lead=is_lead,
+        initial={"user": request.user},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.unavailability_create(team=team, actor=request.user, **form.cleaned_data)

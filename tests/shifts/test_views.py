@@ -260,8 +260,20 @@ def test_cover_and_swap_through_the_shift_page(user_client, rot, lead, member):
     assert "Swapped" in history
 
 
-def test_unavailability_page(user_client, rot, member):
+def test_unavailability_page(user_client, rot, member, lead):
     client = user_client(member)
+    response = client.post(
+        "/shifts/ops/unavailability/",
+        {
+            "user": lead.pk,
+            "kind": "public_holiday",
+            "starts_on": "2027-04-01",
+            "ends_on": "2027-04-01",
+        },
+    )
+    assert response.status_code == 200  # members enter only their own leave, no holidays
+    errors = response.context["form"].errors
+    assert set(errors) == {"user", "kind"}
     response = client.post(
         "/shifts/ops/unavailability/",
         {
