@@ -113,7 +113,10 @@ class SwapRequestForm(forms.Form):
 
 class UnavailabilityForm(forms.Form):
     user = PersonChoiceField(
-        queryset=User.objects.none(), required=False, help_text="Empty for a public holiday."
+        queryset=User.objects.none(),
+        required=False,
+        label="Who",
+        help_text="Empty for a public holiday.",
     )
     kind = forms.ChoiceField(choices=Unavailability.Kind.choices)
     starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
