@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -23,10 +24,13 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
     sender.add_periodic_task(
         300.0, sender.signature("outbox.tasks.email_sweep"), name="send pending email"
     )
-    from celery.schedules import crontab
-
     sender.add_periodic_task(
         crontab(hour=6, minute=0),
         sender.signature("incidents.tasks.overdue_digest_fanout"),
         name="overdue action item digest",
+    )
+    sender.add_periodic_task(
+        86400.0,
+        sender.signature("shifts.tasks.rotations_generate_all"),
+        name="plan shifts up to each rotation's horizon",
     )

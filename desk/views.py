@@ -3,17 +3,19 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from incidents import selectors as incident_selectors
+from shifts import selectors as shift_selectors
 from teams import selectors as team_selectors
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = team_selectors.memberships_for_user(user=request.user)
+    now = timezone.now()
+    teams = team_selectors.teams_for_user(user=request.user)
     context = {
         "memberships": memberships,
-        "now": timezone.now(),
+        "now": now,
+        "oncall": shift_selectors.upcoming_for_teams(teams=teams, now=now),
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
-        "team_incidents": incident_selectors.incidents_open_for_teams(
-            teams=team_selectors.teams_for_user(user=request.user)
-        )[:20],
+        "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
     }
     return render(request, "desk/dashboard.html", context)

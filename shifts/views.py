@@ -1,0 +1,357 @@
+"""HTML pages: rotations, the schedule, a shift (cover, swap, history), swap requests,
+unavailability and the fairness report (with its SVG chart and CSV export)."""
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shifts import selectors, services
+from shifts.charts import fairness_chart, quarter_chart
+from shifts.forms import (
+    OverrideForm,
+    ParticipantAddForm,
+    RotationCreateForm,
+    RotationForm,
+    SwapRequestForm,
+    UnavailabilityForm,
+)
+from shifts.models import SwapRequest
+from teams import selectors as team_selectors
+from teams.models import Membership, Team
+from teams.requests import AuthenticatedRequest
+from teams.timezones import zone
+
+SCHEDULE_ROWS = 30
+
+
+def _apply(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's validation error on the form field it names (else above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _team(request: AuthenticatedRequest, slug: str, min_role: str | None = None) -> Team:
+    return team_selectors.team_get_for_user(
+        user=request.user, slug=slug, min_role=min_role, readable=min_role is None
+    )
+
+
+def _is_lead(request: AuthenticatedRequest, team: Team) -> bool:
+    return services.is_team_lead(user=request.user, team=team)
+
+
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    teams = team_selectors.teams_for_user(user=request.user).order_by("name")
+    rotations = selectors.rotations_for_teams(teams=teams)
+    lead_of = set(
+        team_selectors.memberships_for_user(user=request.user)
+        .filter(role=Membership.Role.LEAD)
+        .values_list("team_id", flat=True)
+    )
+    context = {"teams": teams, "rotations": rotations, "lead_of": lead_of}
+    return render(request, "shifts/index.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def rotation_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    team = _team(request, slug, Membership.Role.LEAD)
+    form = RotationCreateForm(
+        request.POST or None, team=team, initial={"start_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        participants = list(fields.pop("participants"))
+        try:
+            rotation = services.rotation_create(team=team, participants=participants, **fields)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Rotation {rotation.name} created and planned.")
+            return redirect(rotation)
+    return render(request, "shifts/rotation_form.html", {"form": form, "team": team})
+
+
+@require_http_methods(["GET", "POST"])
+def rotation_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = _team(request, slug, Membership.Role.LEAD)
+    rotation = selectors.rotation_get(team=team, pk=pk)
+    form = RotationForm(request.POST or None, instance=rotation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rotation_update(rotation=rotation, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Rotation saved; future shifts were planned again.")
+            return redirect("shifts:rotation-edit", slug=slug, pk=pk)
+    context = {
+        "form": form,
+        "team": team,
+        "rotation": rotation,
+        "participants": list(rotation.participants.all()),
+        "add_form": ParticipantAddForm(team=team),
+    }
+    return render(request, "shifts/rotation_form.html", context)
+
+
+@require_POST
+def rotation_participants(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    """Add, remove or move a participant; the whole order goes through one service."""
+    team = _team(request, slug, Membership.Role.LEAD)
+    rotation = selectors.rotation_get(team=team, pk=pk)
+    people = [p.user for p in rotation.participants.all()]
+    action = request.POST.get("action", "")
+    if action == "add":
+        form = ParticipantAddForm(request.POST, team=team)
+        if not form.is_valid():
+            messages.error(request, "Choose a member of the team to add.")
+            return redirect("shifts:rotation-edit", slug=slug, pk=pk)
+        people.append(form.cleaned_data["user"])
+    else:
+        index = next(
+            (i for i, user in enumerate(people) if str(user.pk) == request.POST.get("user")), None
+        )
+        if index is None or action not in ("up", "down", "remove"):
+            raise Http404("No such participant.")
+        if action == "remove":
+            people.pop(index)
+        else:
+            other = index - 1 if action == "up" else index + 1
+            if 0 <= other < len(people):
+                people[index], people[other] = people[other], people[index]
+    try:
+        services.rotation_set_participants(rotation=rotation, participants=people)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Participants saved; future shifts were planned again.")
+    return redirect("shifts:rotation-edit", slug=slug, pk=pk)
+
+
+def schedule(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = _team(request, slug)
+    rotation = selectors.rotation_get(team=team, pk=pk)
+    now = timezone.now()
+    try:
+        start_day = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start_day = timezone.localdate() - dt.timedelta(weeks=2)
+    start = dt.datetime.combine(start_day, dt.time(0), tzinfo=zone(team.time_zone))
+    mine = request.GET.get("mine") == "1"
+    rows = selectors.schedule_rows(
+        rotation=rotation,
+        start=start,
+        now=now,
+        rows=SCHEDULE_ROWS,
+        mine=request.user if mine else None,
+    )
+    step = dt.timedelta(days=rotation.period_days * SCHEDULE_ROWS // 2)
+    context = {
+        "team": team,
+        "rotation": rotation,
+        "rows": rows,
+        "mine": mine,
+        "is_lead": _is_lead(request, team),
+        "earlier": (start_day - step).isoformat(),
+        "later": (start_day + step).isoformat(),
+        "participants": list(rotation.participants.all()),
+    }
+    return render(request, "shifts/schedule.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = _team(request, slug)
+    shift = selectors.shift_get(team=team, pk=pk)
+    now = timezone.now()
+    override_form = OverrideForm(
+        request.POST if request.POST.get("form") == "override" else None,
+        team=team,
+        initial={"start_at": timezone.localtime(max(shift.start_at, now)).replace(second=0)},
+    )
+    swap_form = SwapRequestForm(
+        request.POST if request.POST.get("form") == "swap" else None, shift=shift, now=now
+    )
+    if override_form.is_bound and override_form.is_valid():
+        try:
+            services.override_create(
+                shift=shift, created_by=request.user, **override_form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply(override_form, error)
+        else:
+            messages.success(request, "Cover added.")
+            return redirect(shift)
+    if swap_form.is_bound and swap_form.is_valid():
+        try:
+            services.swap_request_create(
+                requester=request.user, shift=shift, now=now, **swap_form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply(swap_form, error)
+        else:
+            messages.success(request, "Swap request sent.")
+            return redirect("shifts:swaps", slug=slug)
+    context = {
+        "team": team,
+        "shift": shift,
+        "segments": selectors.segments_of(shift=shift),
+        "override_form": override_form,
+        "swap_form": swap_form,
+        "can_swap": shift.assignee_id == request.user.pk and shift.start_at > now,
+        "can_cover": shift.assignee_id == request.user.pk or _is_lead(request, team),
+    }
+    return render(request, "shifts/shift_detail.html", context)
+
+
+@require_POST
+def override_delete(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = _team(request, slug)
+    override = get_object_or_404(selectors.overrides_for_team(team=team), pk=pk)
+    services.override_delete(override=override, actor=request.user)
+    messages.success(request, "Cover removed.")
+    return redirect(override.shift)
+
+
+def swaps(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    team = _team(request, slug)
+    requests = selectors.swap_requests_for_team(team=team)[:100]
+    context = {"team": team, "swaps": requests, "is_lead": _is_lead(request, team)}
+    return render(request, "shifts/swaps.html", context)
+
+
+SWAP_ACTIONS = {
+    "accept": (services.swap_request_accept, "Swap accepted: the shifts changed hands."),
+    "decline": (services.swap_request_decline, "Swap declined."),
+    "cancel": (services.swap_request_cancel, "Swap request cancelled."),
+}
+
+
+@require_POST
+def swap_decide(request: AuthenticatedRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    team = _team(request, slug)
+    swap = get_object_or_404(SwapRequest.objects.filter(team=team), pk=pk)
+    if action not in SWAP_ACTIONS:
+        raise Http404("No such action.")
+    decide, done = SWAP_ACTIONS[action]
+    try:
+        decide(swap=swap, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("shifts:swaps", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def unavailability(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    team = _team(request, slug)
+    is_lead = _is_lead(request, team)
+    form = UnavailabilityForm(
+        request.POST or None,
+        team=team,
+        user=request.user,
+        is_lead=is_lead,
+        initial={"user": request.user},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unavailability_create(team=team, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Saved; future shifts were planned around it.")
+            return redirect("shifts:unavailability", slug=slug)
+    since = timezone.localdate() - dt.timedelta(days=90)
+    context = {
+        "team": team,
+        "form": form,
+        "is_lead": is_lead,
+        "periods": selectors.unavailability_for_team(team=team, start_on=since),
+    }
+    return render(request, "shifts/unavailability.html", context)
+
+
+@require_POST
+def unavailability_delete(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = _team(request, slug)
+    period = get_object_or_404(selectors.unavailability_for_team(team=team), pk=pk)
+    services.unavailability_delete(period=period, actor=request.user)
+    messages.success(request, "Removed; future shifts were planned again.")
+    return redirect("shifts:unavailability", slug=slug)
+
+
+def _year(request: AuthenticatedRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def fairness(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = _team(request, slug)
+    rotation = selectors.rotation_get(team=team, pk=pk)
+    year = _year(request)
+    report = selectors.fairness_report(rotation=rotation, year=year)
+    context = {
+        "team": team,
+        "rotation": rotation,
+        "year": year,
+        "report": report,
+        "chart": fairness_chart(report),
+        "quarters": quarter_chart(report),
+        "csv_url": reverse("shifts:fairness-csv", kwargs={"slug": slug, "pk": pk})
+        + f"?year={year}",
+    }
+    return render(request, "shifts/fairness.html", context)
+
+
+def fairness_csv(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    team = _team(request, slug)
+    rotation = selectors.rotation_get(team=team, pk=pk)
+    year = _year(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{team.slug}-fairness-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "person",
+            "period",
+            "shifts",
+            "hours",
+            "weekday_hours",
+            "weekend_hours",
+            "public_holiday_hours",
+            "days_unavailable",
+        ]
+    )
+    for row in selectors.fairness_report(rotation=rotation, year=year):
+        periods = [(str(year), row.year)] + [
+            (f"{year}-Q{n + 1}", hours) for n, hours in enumerate(row.quarters)
+        ]
+        for label, hours in periods:
+            writer.writerow(
+                [
+                    row.person.get_username(),
+                    label,
+                    hours.shifts,
+                    f"{hours.total:.1f}",
+                    f"{hours.weekday:.1f}",
+                    f"{hours.weekend:.1f}",
+                    f"{hours.holiday:.1f}",
+                    hours.unavailable_days,
+                ]
+            )
+    return response
