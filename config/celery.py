@@ -23,3 +23,11 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
     sender.add_periodic_task(
         300.0, sender.signature("outbox.tasks.email_sweep"), name="send pending email"
     )
+    sender.add_periodic_task(
+        900.0, sender.signature("meetings.tasks.reminders_sweep"), name="meeting report reminders"
+    )
+    sender.add_periodic_task(
+        6 * 3600.0,
+        sender.signature("meetings.tasks.materialize_all"),
+        name="materialise meeting occurrences",
+    )

@@ -243,3 +243,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- meetings --------------------------------------------------------------------------
+# How far ahead meeting occurrences are materialised (days).
+MEETINGS_HORIZON_DAYS = env.int("MEETINGS_HORIZON_DAYS", default=120)
