@@ -42,6 +42,8 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
     month_weekday = forms.ChoiceField(
         label="Weekday (monthly)", choices=WEEKDAY_CHOICES, required=False, initial="0"
     )
+    video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
+    agenda_url = forms.URLField(label="Agenda link", required=False, assume_scheme="https")
 
     class Meta:
         model = MeetingSeries
