@@ -221,6 +221,7 @@ class ReportRevision(models.Model):
     class Kind(models.TextChoices):
         SAVE = "save", "Saved"
         CONFLICT = "conflict", "Kept from a conflicting save"
+        REMOVED = "removed", "Topic removed"
         PUBLISH = "publish", "Published"
 
     report = models.ForeignKey(MeetingReport, on_delete=models.CASCADE, related_name="revisions")
@@ -239,3 +240,14 @@ class ReportRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.version} ({self.kind})"
+
+    @property
+    def kept_fields(self) -> list[tuple[str, object]]:
+        """The fields of a kept (conflicting or removed) part, for display."""
+        kept = self.snapshot.get("yours", {}) if isinstance(self.snapshot, dict) else {}
+        return [(name, value) for name, value in kept.items() if name != "items"]
+
+    @property
+    def kept_items(self) -> list[dict[str, object]]:
+        kept = self.snapshot.get("yours", {}) if isinstance(self.snapshot, dict) else {}
+        return list(kept.get("items", []))

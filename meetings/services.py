@@ -630,6 +630,15 @@ def topic_delete(*, topic: Topic, user: User) -> None:
     """Remove a topic; its action items stay in incidents (they only lose the link)."""
     report = topic.report
     _check_editable(report)
+    items = [link.action_item for link in topic.action_links.select_related("action_item")]
+    ReportRevision.objects.create(
+        report=report,
+        kind=ReportRevision.Kind.REMOVED,
+        version=report.version,
+        author=user,
+        saved_at=timezone.now(),
+        snapshot={"label": topic.title, "yours": topic_values(topic, items)},
+    )
     topic.delete()
     revision_record(report=report, user=user)
 
@@ -697,7 +706,7 @@ def revision_record(
 
 
 def _revision_conflict(*, report: MeetingReport, user: User, conflict: Conflict) -> None:
-    snapshot = {"conflict": conflict.label, "unit": conflict.unit, "yours": conflict.yours}
+    snapshot = {"label": conflict.label, "unit": conflict.unit, "yours": conflict.yours}
     last = report.revisions.filter(kind=ReportRevision.Kind.CONFLICT, author=user).first()
     if last is not None and last.snapshot == snapshot:
         return

@@ -108,7 +108,7 @@ def series_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def series_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = selectors.series_get_for_user(user=request.user, pk=pk)
     now = timezone.now()
-    meetings = Meeting.objects.filter(series=series).select_related("report", "series")
+    meetings = Meeting.objects.filter(series=series).select_related("report", "series__team")
     context = {
         "series": series,
         "team": series.team,
@@ -224,7 +224,9 @@ def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(
             request, "meetings/report_view.html", selectors.report_context(report=current)
         )
-    return render(request, "meetings/report_edit.html", _editor_context(current))
+    topic_id, _, field = request.GET.get("focus", "").partition(":")
+    focus = {"focus_topic": int(topic_id), "focus_field": field} if topic_id.isdigit() else {}
+    return render(request, "meetings/report_edit.html", _editor_context(current, **focus))
 
 
 @require_POST

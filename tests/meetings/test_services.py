@@ -111,7 +111,9 @@ def test_editing_the_series_changes_only_future_untouched_occurrences(team, memb
         dt.timedelta(minutes=90),
     )
     # Summer time from 28 March: 17:00 in Zurich is 15:00 UTC.
-    assert Meeting.objects.get(series=series, start_at__date=dt.date(2027, 3, 29)).start_at.hour == 15
+    assert (
+        Meeting.objects.get(series=series, start_at__date=dt.date(2027, 3, 29)).start_at.hour == 15
+    )
 
 
 def test_series_validation(team, outsider):
