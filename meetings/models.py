@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -32,7 +33,9 @@ class MeetingSeries(models.Model):
     starts_on = models.DateField(help_text="First possible day of the series (local).")
     ends_on = models.DateField(null=True, blank=True, help_text="Last day (local); empty: open.")
     start_time = models.TimeField(help_text="Local start time in the meeting's zone.")
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
     location = models.CharField(max_length=200, blank=True)
     video_url = models.URLField("video link", blank=True)
     agenda_url = models.URLField("agenda link", blank=True)
@@ -52,7 +55,8 @@ class MeetingSeries(models.Model):
         help_text="Reminded when no report is published (else the team's leads).",
     )
     reminder_hours = models.PositiveSmallIntegerField(
-        default=3, help_text="Remind when the report is not published this long after the end."
+        default=3,
+        validators=[MaxValueValidator(24 * 7)], help_text="Remind when the report is not published this long after the end."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

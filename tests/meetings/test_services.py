@@ -175,7 +175,8 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
     data.topics[0].items[0].done = True
     data.topics[0].items[0].due_on = dt.date(2027, 3, 25)
     result = services.report_save(report=report, user=member, data=data)
-    assert result.changed and not result.conflicts
+    assert result.changed
+    assert not result.conflicts
     item.refresh_from_db()
     assert (item.status, item.due_on) == ("done", dt.date(2027, 3, 25))
     assert item.closed_at is not None
