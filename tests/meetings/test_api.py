@@ -147,10 +147,8 @@ def test_meeting_actions_validate(api_as, member, meeting):
 
 
 def test_meeting_list_filters(api_as, member, series, meeting):
-    body = api_as(member).get(
-        "/api/v1/meetings/",
-        {"team": "ops", "start_after": "2027-03-22T00:00:00Z", "start_before": "2027-03-23T00:00:00Z"},
-    ).json()  # fmt: skip
+    window = {"start_after": "2027-03-22T00:00:00Z", "start_before": "2027-03-23T00:00:00Z"}
+    body = api_as(member).get("/api/v1/meetings/", {"team": "ops", **window}).json()
     assert [row["id"] for row in body["results"]] == [meeting.pk]
     assert body["results"][0]["time_zone"] == "Europe/Zurich"
 
