@@ -56,7 +56,8 @@ class MeetingSeries(models.Model):
     )
     reminder_hours = models.PositiveSmallIntegerField(
         default=3,
-        validators=[MaxValueValidator(24 * 7)], help_text="Remind when the report is not published this long after the end."
+        validators=[MaxValueValidator(24 * 7)],
+        help_text="Remind when the report is not published this many hours after the end.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
