@@ -49,6 +49,16 @@ SERIES_FIELDS = frozenset(
     }
 )
 TOPIC_FIELDS = ("title", "raised_by_team", "raised_by_person", "discussion", "reply", "decision")
+FIELD_LABELS = {
+    "title": "Title",
+    "raised_by_team": "Raised by team",
+    "raised_by_person": "Raised by person",
+    "discussion": "Discussion",
+    "reply": "Our reply",
+    "decision": "Decision",
+    "attendees": "Attendees",
+    "notes": "Other notes",
+}
 REVISION_COALESCE = dt.timedelta(seconds=60)
 REVISIONS_KEPT = 200
 
@@ -352,15 +362,20 @@ class Conflict:
     topic_id: int | None = None
 
     @staticmethod
-    def _fields(values: dict[str, Any]) -> list[tuple[str, Any]]:
-        return [(name, value) for name, value in values.items() if name != "items"]
+    def _fields(values: dict[str, Any]) -> list[tuple[str, str, Any]]:
+        """(field name, label, value) rows for showing a version."""
+        return [
+            (name, FIELD_LABELS.get(name, name), value)
+            for name, value in values.items()
+            if name != "items"
+        ]
 
     @property
-    def your_fields(self) -> list[tuple[str, Any]]:
+    def your_fields(self) -> list[tuple[str, str, Any]]:
         return self._fields(self.yours)
 
     @property
-    def their_fields(self) -> list[tuple[str, Any]]:
+    def their_fields(self) -> list[tuple[str, str, Any]]:
         return self._fields(self.theirs)
 
     @property

@@ -199,6 +199,9 @@ def _editor_context(report: MeetingReport, **extra: Any) -> dict[str, Any]:
     context["members"] = selectors.members_for_team(team=context["team"])
     context["replies"] = Topic.Reply.choices
     context["meeting_zone"] = zone(context["series"].time_zone)
+    if context["topics"]:
+        # Opening the editor puts the cursor back in the last topic.
+        context["focus_topic"], context["focus_field"] = context["topics"][-1].pk, "title"
     context.update(extra)
     return context
 
