@@ -199,6 +199,7 @@ def test_two_people_editing_the_same_topic_get_a_conflict(browser, live_server, 
         assert other.locator(discussion).input_value() == "Alice: ask the tape team."
         topic.refresh_from_db()
         assert topic.discussion == "Alice: ask the tape team."
+        assert MeetingReport.objects.get().updated_by == alice
     finally:
         other_context.close()
 
