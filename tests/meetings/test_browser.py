@@ -2,12 +2,15 @@
 and two people editing the same topic at once."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from incidents.models import ActionItem
 from meetings import services
 from meetings.models import MeetingReport, Topic
+from meetings.recurrence import WEEKDAY_CODES
 from teams.models import Membership
 from tests.conftest import ARTIFACTS, browser_login
 from tests.meetings.factories import make_series, meeting_on
@@ -149,8 +152,21 @@ def test_write_a_whole_report_with_the_keyboard_only(page, screenshot):
     assert page.locator(".published-report strong", has_text="FNAL").is_visible()
     screenshot("meetings-report-published")
 
+    # A meeting that started half an hour ago: the dashboard offers its report.
+    started = timezone.localtime(timezone.now(), ZoneInfo("Europe/Zurich")) - dt.timedelta(
+        minutes=30
+    )
+    make_series(
+        team,
+        title="CompOPS",
+        rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAY_CODES[started.weekday()]}",
+        starts_on=started.date(),
+        start_time=started.time().replace(second=0, microsecond=0),
+        now=timezone.now(),
+    )
     page.goto("/")
-    page.wait_for_selector("#meetings-panel")
+    page.wait_for_selector("#current-meeting")
+    assert "CompOPS" in page.locator("#current-meeting").inner_text()
     screenshot("meetings-dashboard")
     page.goto(f"/meetings/series/{series.pk}/")
     screenshot("meetings-series")
