@@ -3,7 +3,9 @@
  *   Enter elsewhere in a one-line field saves now (no accidental full submit).
  * - Ctrl/Cmd+S saves now.
  * - A 409 (conflict) or 400 (bad value) answer is shown, not dropped.
- * - The save state says "Saving…" while a save is in flight and warns when it failed.
+ * - The form's data-state is "saved", "dirty" (typed, not sent yet), "saving" or
+ *   "error"; the status strip follows it, and leaving the page with unsaved text asks
+ *   first.
  * Autosave never creates action items: only a new item's Add button (or Enter) does.
  */
 (function () {
@@ -17,12 +19,21 @@
   ];
 
   function form() { return document.getElementById("report-form"); }
-  function state(text, failed) {
+  function setState(state) { var editor = form(); if (editor) { editor.dataset.state = state; } }
+  function getState() { var editor = form(); return editor ? editor.dataset.state : "saved"; }
+  function message(text, failed) {
     var el = document.getElementById("save-state");
     if (!el) { return; }
     el.textContent = text;
     el.classList.toggle("error", Boolean(failed));
   }
+
+  document.addEventListener("input", function (event) {
+    var editor = form();
+    if (editor && editor.contains(event.target) && !event.target.hasAttribute("data-no-autosave")) {
+      setState("dirty");
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
@@ -42,12 +53,30 @@
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt.id === "report-form") { state("Saving…", false); }
+    if (event.detail.elt.id === "report-form") {
+      setState("saving");
+      message("Saving…", false);
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt.id !== "report-form") { return; }
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    // Typing during the request left the state "dirty": the next autosave sends it.
+    if (getState() === "saving") { setState(status === 200 ? "saved" : "error"); }
   });
   document.addEventListener("htmx:sendError", function () {
-    state("Not saved: the server cannot be reached. Keep this page open; it retries on your next change.", true);
+    setState("error");
+    message("Not saved: the server cannot be reached. Keep this page open; it retries on your next change.", true);
   });
   document.addEventListener("htmx:responseError", function (event) {
-    state("Not saved (error " + event.detail.xhr.status + "). Keep this page open and try again.", true);
+    setState("error");
+    message("Not saved (error " + event.detail.xhr.status + "). Keep this page open and try again.", true);
+  });
+  window.addEventListener("beforeunload", function (event) {
+    var state = getState();
+    if (state === "dirty" || state === "saving" || state === "error") {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
 })();
