@@ -221,3 +221,42 @@ def _shot_path(name):
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{name}.png"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_series_occurrence_archive_and_history_pages(page, screenshot):
+    team, carol, _ = _people()
+    series = make_series(
+        team, location="CERN 31-S-023", agenda_url="https://indico.example.org/e/1"
+    )
+    meeting = meeting_on(series, MONDAY)
+    report = services.report_open(meeting=meeting, user=carol)
+    topic = services.topic_add(report=report, user=carol, title="WMAgent draining")
+    services.topic_update(topic=topic, user=carol, version=1, discussion="Drain *FNAL* first.")
+    services.topic_action_item_add(topic=topic, user=carol, title="Drain vocms0256", owner=carol)
+    services.report_publish(report=report, user=carol)
+
+    browser_login(page, "alice", PASSWORD)  # a lead, shown times in America/Chicago
+    page.goto("/meetings/")
+    screenshot("meetings-index")
+    page.goto(f"/meetings/series/{series.pk}/edit/")
+    assert page.locator("#id_frequency_0").is_checked()
+    screenshot("meetings-series-form")
+    page.goto(f"/meetings/{meeting.pk}/")
+    # 16:00 CET is 10:00 in Chicago in the week only the US is on summer time.
+    assert "Mon 22 Mar 10:00" in page.locator(".facts").inner_text()
+    assert "16:00" in page.locator(".when-own").inner_text()
+    screenshot("meetings-occurrence")
+    page.goto("/meetings/teams/wmcore/reports/")
+    page.fill("#id_q", "draining")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#reports tbody tr").count() == 1
+    screenshot("meetings-archive")
+    page.goto(f"/meetings/series/{series.pk}/compile/?start=2027-03-01&end=2027-03-31")
+    assert page.locator(".compiled").count() == 1
+    screenshot("meetings-compiled")
+    page.goto(f"/meetings/{meeting.pk}/report/revisions/")
+    assert page.locator(".revision").count() >= 2
+    screenshot("meetings-revisions")
