@@ -34,3 +34,11 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         sender.signature("shifts.tasks.rotations_generate_all"),
         name="plan shifts up to each rotation's horizon",
     )
+    sender.add_periodic_task(
+        900.0, sender.signature("meetings.tasks.reminders_sweep"), name="meeting report reminders"
+    )
+    sender.add_periodic_task(
+        6 * 3600.0,
+        sender.signature("meetings.tasks.materialize_all"),
+        name="materialise meeting occurrences",
+    )

@@ -252,3 +252,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ActionItemStatusEnum": "incidents.models.ActionItem.Status",
     "TimelineEntryKindEnum": "incidents.models.TimelineEntry.Kind",
 }
+
+# --- meetings --------------------------------------------------------------------------
+# How far ahead meeting occurrences are materialised (days).
+MEETINGS_HORIZON_DAYS = env.int("MEETINGS_HORIZON_DAYS", default=120)
+# The live report editor posts every topic and action item in one form (a 50-topic,
+# 100-item report is ~1,500 fields); Django's default cap is 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10000)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from incidents import selectors as incident_selectors
+from meetings import selectors as meeting_selectors
 from shifts import selectors as shift_selectors
 from teams import selectors as team_selectors
 
@@ -18,4 +19,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
     }
+    context.update(meeting_selectors.week_panel(user=request.user, now=now))
     return render(request, "desk/dashboard.html", context)

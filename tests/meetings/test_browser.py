@@ -1,0 +1,262 @@
+"""The live report in a real browser: written with the keyboard only, reloaded mid-way,
+and two people editing the same topic at once."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from incidents.models import ActionItem
+from meetings import services
+from meetings.models import MeetingReport, Topic
+from meetings.recurrence import WEEKDAY_CODES
+from teams.models import Membership
+from tests.conftest import ARTIFACTS, browser_login
+from tests.meetings.factories import make_series, meeting_on
+from tests.teams.factories import PASSWORD, MembershipFactory, ProfileFactory, TeamFactory
+
+MONDAY = dt.date(2027, 3, 22)
+
+
+def _autosaved(page, key="Tab"):
+    """Press `key` (leaving the field saves it) and wait until everything typed is saved."""
+    page.keyboard.press(key)
+    page.wait_for_selector("#report-form[data-state='saved']")
+    assert page.locator("#save-state").inner_text().startswith("Saved")
+
+
+def _wait_focus(page, condition):
+    """Wait until the focused element `el` meets `condition` (HTMX focuses after settling)."""
+    page.wait_for_function(
+        f"(() => {{ const el = document.activeElement; return !!el && {condition}; }})()"
+    )
+
+
+def _people():
+    team = TeamFactory(slug="wmcore", name="WMCore", time_zone="Europe/Zurich")
+    shifter = MembershipFactory(team=team, user__username="carol", role=Membership.Role.MEMBER)
+    lead = MembershipFactory(team=team, user__username="alice", role=Membership.Role.LEAD)
+    ProfileFactory(user=lead.user, time_zone="America/Chicago")
+    return team, shifter.user, lead.user
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_write_a_whole_report_with_the_keyboard_only(page, screenshot):
+    team, carol, _ = _people()
+    series = make_series(team, video_url="https://zoom.example.org/j/1")
+    meeting = meeting_on(series, MONDAY)
+    browser_login(page, "carol", PASSWORD)
+    page.goto(f"/meetings/{meeting.pk}/report/")
+    keyboard = page.keyboard
+
+    keyboard.press("Enter")  # "Start the report" has the focus
+    page.wait_for_selector("#report-form")
+    _wait_focus(page, "el.id === 'attendees'")
+    keyboard.type("carol, alice, CompOPS people")
+    keyboard.press("Tab")  # -> "Add topic"
+    keyboard.press("Enter")
+    page.wait_for_selector(".topic-title")
+    _wait_focus(page, "el.classList.contains('topic-title')")
+    keyboard.type("WMAgent draining for the upgrade")
+    keyboard.press("Tab")
+    keyboard.type("CompOPS")
+    keyboard.press("Tab")
+    keyboard.type("Operations contact")
+    keyboard.press("Tab")
+    keyboard.type("Agents at **FNAL** need draining.")
+    keyboard.press("Enter")
+    keyboard.type("- vocms0256 still has 1.2k jobs")
+    keyboard.press("Tab")  # -> our reply
+    keyboard.type("Follow")
+    keyboard.press("Tab")  # -> decision
+    keyboard.type("Drain by Wednesday")
+    keyboard.press("Tab")  # -> new action item
+    keyboard.type("Drain vocms0256")
+    keyboard.press("Tab")  # -> owner
+    keyboard.type("carol")
+    keyboard.press("Tab")  # -> due date
+    keyboard.type("2027-03-24")
+    keyboard.press("Tab")  # -> needs a GitHub issue
+    keyboard.press("Space")
+    keyboard.press("Tab")  # -> Add
+    keyboard.press("Enter")
+    page.wait_for_selector("input[name$='-title'][value='Drain vocms0256']")
+    _wait_focus(page, "el.name.endsWith('-new-title')")
+    keyboard.type("Tell P&R about the drain")
+    keyboard.press("Enter")  # Enter in a new action item adds it
+    page.wait_for_selector("input[value='Tell P&R about the drain']")
+    screenshot("meetings-report-editor")
+
+    # From the new-item row, Tab to "Add topic": owner, due, GitHub, Add, Remove topic, Add topic.
+    for _ in range(6):
+        keyboard.press("Tab")
+    keyboard.press("Enter")
+    page.wait_for_selector("#report-form fieldset.topic:nth-of-type(2)")
+    _wait_focus(page, "el.classList.contains('topic-title') && el.value === ''")
+    keyboard.type("MSUnmerged slow on T2 sites")
+    keyboard.press("Enter")  # Enter in a topic title adds the next topic
+    page.wait_for_selector("#report-form fieldset.topic:nth-of-type(3)")
+    _wait_focus(page, "el.classList.contains('topic-title') && el.value === ''")
+    keyboard.type("Tape staging backlog")
+    _autosaved(page)
+
+    # Reload mid-way: everything typed so far is there.
+    page.reload()
+    page.wait_for_selector("#report-form")
+    assert page.locator("fieldset.topic").count() == 3
+    assert page.locator("#attendees").input_value() == "carol, alice, CompOPS people"
+    first, second, third = Topic.objects.order_by("position", "pk")
+    assert page.locator(f"#topic-{first.pk}-title").input_value() == (
+        "WMAgent draining for the upgrade"
+    )
+    assert page.locator(f"#topic-{first.pk}-discussion").input_value() == (
+        "Agents at **FNAL** need draining.\n- vocms0256 still has 1.2k jobs"
+    )
+    assert page.locator(f"#topic-{first.pk}-reply").input_value() == "follow_up"
+    assert page.locator(f"#topic-{first.pk}-decision").input_value() == "Drain by Wednesday"
+    assert page.locator(f"#topic-{second.pk}-title").input_value() == (
+        "MSUnmerged slow on T2 sites"
+    )
+    assert page.locator(f"#topic-{third.pk}-title").input_value() == "Tape staging backlog"
+    drain = ActionItem.objects.get(title="Drain vocms0256")
+    assert (drain.owner, drain.needs_github_issue, drain.source) == (carol, True, "meeting")
+    assert drain.due_on == dt.date(2027, 3, 24)
+    assert "WMCore weekly, Mon 22 Mar 2027 — WMAgent draining" in drain.source_label
+
+    # Go on after the reload (the cursor is back in the last topic), then publish.
+    _wait_focus(page, f"el.id === 'topic-{third.pk}-title'")
+    for _ in range(3):  # team, person, discussion
+        keyboard.press("Tab")
+    keyboard.type("Rules for the 2018 reprocessing are stuck in staging.")
+    _autosaved(page)  # -> reply
+    keyboard.type("Could")
+    _autosaved(page)  # -> decision
+    assert Topic.objects.get(pk=third.pk).reply == "could_not_answer"
+    # new item, owner, due, GitHub, Add, Remove topic, Add topic, notes
+    for _ in range(8):
+        keyboard.press("Tab")
+    keyboard.type("Next week: CHEP.")
+    keyboard.press("Tab")  # -> Save
+    keyboard.press("Tab")  # -> Publish
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    page.wait_for_selector(".published-report")
+    report = MeetingReport.objects.get()
+    assert report.is_published
+    assert report.notes == "Next week: CHEP."
+    assert page.locator(".published-report strong", has_text="FNAL").is_visible()
+    screenshot("meetings-report-published")
+
+    # A meeting that started half an hour ago: the dashboard offers its report.
+    started = timezone.localtime(timezone.now(), ZoneInfo("Europe/Zurich")) - dt.timedelta(
+        minutes=30
+    )
+    make_series(
+        team,
+        title="CompOPS",
+        rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAY_CODES[started.weekday()]}",
+        starts_on=started.date(),
+        start_time=started.time().replace(second=0, microsecond=0),
+        now=timezone.now(),
+    )
+    page.goto("/")
+    page.wait_for_selector("#current-meeting")
+    assert "CompOPS" in page.locator("#current-meeting").inner_text()
+    screenshot("meetings-dashboard")
+    page.goto(f"/meetings/series/{series.pk}/")
+    screenshot("meetings-series")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_two_people_editing_the_same_topic_get_a_conflict(browser, live_server, page):
+    team, carol, alice = _people()
+    series = make_series(team)
+    meeting = meeting_on(series, MONDAY)
+    report = services.report_open(meeting=meeting, user=carol)
+    topic = services.topic_add(report=report, user=carol, title="Tape staging backlog")
+    url = f"/meetings/{meeting.pk}/report/"
+    discussion = f"#topic-{topic.pk}-discussion"
+
+    browser_login(page, "carol", PASSWORD)
+    page.goto(url)
+    other_context = browser.new_context(base_url=live_server.url)
+    other_context.set_default_timeout(10_000)
+    other = other_context.new_page()
+    try:
+        browser_login(other, "alice", PASSWORD)
+        other.goto(url)
+
+        page.focus(discussion)
+        page.keyboard.type("Carol: the rules are stuck in staging.")
+        _autosaved(page)
+
+        other.focus(discussion)
+        other.keyboard.type("Alice: ask the tape team.")
+        with other.expect_response(lambda response: "/autosave/" in response.url) as answer:
+            other.keyboard.press("Tab")
+        assert answer.value.status == 409
+        other.wait_for_selector(".conflict")
+        conflict = other.locator(".conflict").inner_text()
+        assert "Carol: the rules are stuck in staging." in conflict
+        assert "Alice: ask the tape team." in conflict
+        assert "Conflict" in other.locator("#save-state").inner_text()
+        other.screenshot(path=str(_shot_path("meetings-conflict")), full_page=True)
+        topic.refresh_from_db()
+        assert topic.discussion == "Carol: the rules are stuck in staging."
+
+        with other.expect_navigation():
+            other.click("text=Keep mine")
+        assert other.locator(discussion).input_value() == "Alice: ask the tape team."
+        topic.refresh_from_db()
+        assert topic.discussion == "Alice: ask the tape team."
+        assert MeetingReport.objects.get().updated_by == alice
+    finally:
+        other_context.close()
+
+
+def _shot_path(name):
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.png"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_series_occurrence_archive_and_history_pages(page, screenshot):
+    team, carol, _ = _people()
+    series = make_series(
+        team, location="CERN 31-S-023", agenda_url="https://indico.example.org/e/1"
+    )
+    meeting = meeting_on(series, MONDAY)
+    report = services.report_open(meeting=meeting, user=carol)
+    topic = services.topic_add(report=report, user=carol, title="WMAgent draining")
+    services.topic_update(topic=topic, user=carol, version=1, discussion="Drain *FNAL* first.")
+    services.topic_action_item_add(topic=topic, user=carol, title="Drain vocms0256", owner=carol)
+    services.report_publish(report=report, user=carol)
+
+    browser_login(page, "alice", PASSWORD)  # a lead, shown times in America/Chicago
+    page.goto("/meetings/")
+    screenshot("meetings-index")
+    page.goto(f"/meetings/series/{series.pk}/edit/")
+    assert page.locator("#id_frequency_0").is_checked()
+    screenshot("meetings-series-form")
+    page.goto(f"/meetings/{meeting.pk}/")
+    # 16:00 CET is 10:00 in Chicago in the week only the US is on summer time.
+    assert "Mon 22 Mar 10:00" in page.locator(".facts").inner_text()
+    assert "16:00" in page.locator(".when-own").inner_text()
+    screenshot("meetings-occurrence")
+    page.goto("/meetings/teams/wmcore/reports/")
+    page.fill("#id_q", "draining")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#reports tbody tr").count() == 1
+    screenshot("meetings-archive")
+    page.goto(f"/meetings/series/{series.pk}/compile/?start=2027-03-01&end=2027-03-31")
+    assert page.locator(".compiled").count() == 1
+    screenshot("meetings-compiled")
+    page.goto(f"/meetings/{meeting.pk}/report/revisions/")
+    assert page.locator(".revision").count() >= 2
+    screenshot("meetings-revisions")
