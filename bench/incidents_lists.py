@@ -19,19 +19,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-incidents.sqlite3'}")
 (ROOT / "var").mkdir(exist_ok=True)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from incidents.models import (  # noqa: E402
+from incidents.models import (
     ActionItem,
     Component,
     Incident,
@@ -39,7 +39,7 @@ from incidents.models import (  # noqa: E402
     SupportRequest,
     TimelineEntry,
 )
-from teams.models import Membership, Team  # noqa: E402
+from teams.models import Membership, Team
 
 INCIDENTS = 10_000
 PER_INCIDENT_ENTRIES = 5

@@ -20,20 +20,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 bench_db = ROOT / "var" / "bench-meetings.sqlite3"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{bench_db}")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from meetings import services  # noqa: E402
-from meetings.models import Meeting, MeetingSeries  # noqa: E402
-from teams.models import Membership, Team  # noqa: E402
+from meetings import services
+from meetings.models import Meeting, MeetingSeries
+from teams.models import Membership, Team
 
 TOPICS = 50
 ITEMS_PER_TOPIC = 2

@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{SQLITE_FILE}")
 os.environ["ALLOWED_HOSTS"] = "testserver"
 
-import django  # noqa: E402
+import django
 
 if os.environ["DATABASE_URL"].startswith("sqlite"):
     SQLITE_FILE.parent.mkdir(exist_ok=True)
@@ -30,21 +30,21 @@ if os.environ["DATABASE_URL"].startswith("sqlite"):
         Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
 django.setup()
 
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
-from rest_framework.request import Request  # noqa: E402
-from rest_framework.response import Response  # noqa: E402
-from rest_framework.views import APIView  # noqa: E402
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from shifts import services  # noqa: E402
-from shifts.models import Shift  # noqa: E402
-from teams.models import Membership, Team  # noqa: E402
+from shifts import services
+from shifts.models import Shift
+from teams.models import Membership, Team
 
 PEOPLE = 50
 YEARS = 5

@@ -1,6 +1,6 @@
 import pytest
 
-from incidents.models import Incident
+from incidents.models import ActionItem, Incident
 from teams.models import Membership
 from tests.conftest import browser_login
 from tests.incidents.factories import ComponentFactory
@@ -82,7 +82,9 @@ def test_demo_pages_action_items_support_and_knowledge(page, screenshot, setting
     screenshot("dashboard-incidents-panel")
 
     page.goto("/incidents/wmcore/action-items/")
-    assert page.locator("#action-items tr.overdue").count() == 2
+    overdue = ActionItem.objects.filter(team__slug="wmcore").overdue().count()
+    assert overdue >= 2  # the incidents' and the meetings' demo data
+    assert page.locator("#action-items tr.overdue").count() == overdue
     page.fill("#action-quick #id_title", "Write the post-mortem")
     page.select_option("#action-quick #id_owner", "carol")
     page.click("#action-quick button[type=submit]")

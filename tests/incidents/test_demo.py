@@ -34,7 +34,7 @@ def test_seed_demo_adds_incident_data_once(db):
     assert all(incident.timeline.count() >= 2 for incident in Incident.objects.all())
     answered = SupportRequest.objects.exclude(first_response_at=None).get()
     assert answered.response_time is not None
-    items = ActionItem.objects.all()
+    items = ActionItem.objects.filter(source=ActionItem.Source.INCIDENT)
     assert items.overdue().count() == 2
     assert items.filter(status="done").count() == 1
     assert items.open().exclude(pk__in=items.overdue()).count() == 1

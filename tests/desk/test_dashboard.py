@@ -1,0 +1,43 @@
+"""The dashboard puts every app's panel on one page: its query count must not grow with
+the number of rotations, meetings, incidents or action items behind it."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from incidents.models import ActionItem
+from teams.models import Membership
+from tests.incidents.factories import ActionItemFactory, IncidentFactory
+from tests.meetings.factories import make_series
+from tests.shifts.factories import people, rotation
+from tests.teams.factories import MembershipFactory, TeamFactory
+
+NOW = dt.datetime(2027, 3, 22, 14, 30, tzinfo=dt.UTC)  # a Monday, during a 16:00 CET meeting
+
+
+def a_team_with_everything(user, size: int):
+    team = TeamFactory()
+    MembershipFactory(team=team, user=user, role=Membership.Role.LEAD)
+    rotation(team, [user, *people(team, 2, prefix=f"{team.slug}-")], now=NOW)
+    for number in range(size):
+        make_series(team, title=f"Meeting {number}", now=NOW, rrule="FREQ=WEEKLY;BYDAY=MO,FR")
+        IncidentFactory(team=team, owner=user)
+        ActionItemFactory(team=team, owner=user, due_on=dt.date(2027, 3, 1))
+    return team
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_dashboard_query_count_is_constant(db, user_client, size, django_assert_num_queries):
+    user = MembershipFactory(user__username="viewer").user
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(2):
+            a_team_with_everything(user, size)
+        client = user_client(user)
+        with django_assert_num_queries(11):
+            page = client.get("/").content.decode()
+    assert page.count('class="oncall-rotation"') == 2
+    assert 'id="meetings-panel"' in page
+    assert "Meeting 0" in page
+    overdue = ActionItem.objects.filter(owner=user).overdue(today=NOW.date()).count()
+    assert overdue == 2 * size
