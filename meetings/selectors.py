@@ -115,20 +115,19 @@ def current_meeting(
 
 
 def week_bounds(*, now: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
-    """(start of today, end of today, end of this week: next Monday 00:00), in the
-    active (viewer's) zone."""
+    """(start of today, end of today, end of the coming seven days), in the active
+    (viewer's) zone. A rolling week, so that on a Sunday Monday's meetings show."""
     local = timezone.localtime(now)
     here = local.tzinfo
     today = local.date()
     day_start = dt.datetime.combine(today, dt.time.min, tzinfo=here)
     day_end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=here)
-    monday = today + dt.timedelta(days=7 - today.weekday())
-    week_end = dt.datetime.combine(monday, dt.time.min, tzinfo=here)
+    week_end = dt.datetime.combine(today + dt.timedelta(days=7), dt.time.min, tzinfo=here)
     return day_start, day_end, week_end
 
 
 def week_panel(*, user: User | AnonymousUser, now: dt.datetime) -> dict[str, Any]:
-    """Today's and the rest of this week's meetings of the user's teams (viewer's zone),
+    """Today's and the next six days' meetings of the user's teams (viewer's zone),
     and the current meeting, for the dashboard and the meetings page."""
     day_start, day_end, week_end = week_bounds(now=now)
     week = list(meetings_between(user=user, start=day_start, end=week_end).order_by("start_at"))
