@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from incidents import selectors as incident_selectors
 from shifts import selectors, services
 from shifts.charts import fairness_chart, quarter_chart
 from shifts.forms import (
@@ -211,6 +212,13 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         "swap_form": swap_form,
         "can_swap": shift.assignee_id == request.user.pk and shift.start_at > now,
         "can_cover": shift.assignee_id == request.user.pk or _is_lead(request, team),
+        # What happened on this shift, from the incidents log (shifts sits above incidents).
+        "incidents": incident_selectors.incident_list(
+            team=team, filters={"since": shift.start_at, "until": shift.end_at}
+        ),
+        "support_stats": incident_selectors.support_response_stats(
+            team=team, periods=[("This shift", shift.start_at, shift.end_at)]
+        ),
     }
     return render(request, "shifts/shift_detail.html", context)
 
