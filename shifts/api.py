@@ -151,7 +151,7 @@ class EventsQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class CalendarEventSerializer(serializers.Serializer[FeedEvent]):
+class CalendarEventSerializer(serializers.Serializer[Any]):
     uid = serializers.CharField(help_text="The event's UID in the .ics feeds (stable).")
     kind = serializers.CharField(help_text="shift or meeting.")
     title = serializers.CharField()

@@ -23,6 +23,16 @@ urlpatterns = [
     path("<slug:slug>/swaps/<int:pk>/<slug:action>/", views.swap_decide, name="swap-decide"),
     path("<slug:slug>/unavailability/", views.unavailability, name="unavailability"),
     path(
+        "<slug:slug>/unavailability/import/",
+        views.unavailability_import,
+        name="unavailability-import",
+    ),
+    path(
+        "<slug:slug>/unavailability/import/confirm/",
+        views.unavailability_import_confirm,
+        name="unavailability-import-confirm",
+    ),
+    path(
         "<slug:slug>/unavailability/<int:pk>/delete/",
         views.unavailability_delete,
         name="unavailability-delete",
