@@ -259,3 +259,25 @@ def test_profile_and_me_list_every_feed(user_client, api_as, team, member, setti
         assert (title, f"https://shiftdesk.example.org{path}") in listed
         assert f"webcal://shiftdesk.example.org{path}" in page
     assert "/elsewhere.ics" not in page
+
+
+@pytest.mark.parametrize("weeks", [2, 60])
+def test_personal_feed_queries_do_not_grow(client, team, weeks, django_assert_num_queries):
+    crew = people(team, 2)
+    rotation(team, crew, now=NOW, horizon_weeks=weeks)
+    make_series(team, title="Ops weekly")
+    url = reverse("shifts:feed-me", kwargs={"token": token_of(crew[0])})
+    # token, memberships, profile, 4 shift + 2 meeting aggregates, shifts, covers, meetings
+    with django_assert_num_queries(12):
+        calendar = parse(client.get(url))
+    assert len(events(calendar)) >= weeks // 2
+
+
+def test_window_reaches_back_feeds_past_days(client, weekly, settings):
+    _, crew = weekly
+    settings.FEEDS_PAST_DAYS = 7
+    calendar = parse(client.get(feed_url(token_of(crew[0]))))
+    assert min(e.decoded("dtend") for e in events(calendar)) > NOW - dt.timedelta(days=8)
+    settings.FEEDS_PAST_DAYS = 92
+    calendar = parse(client.get(feed_url(token_of(crew[0]))))
+    assert min(e.decoded("dtstart") for e in events(calendar)).date() == dt.date(2027, 1, 4)
