@@ -133,6 +133,14 @@ def test_uid_stable_and_sequence_grows_across_cover_swap_and_reassign(client, we
     assert str(reassigned["SUMMARY"]) == f"{name(other)} on shift (Ops)"
     assert reassigned.decoded("last-modified") >= first.decoded("last-modified")
 
+    taker = next(p for p in crew if p != other)
+    shift.refresh_from_db()
+    swap = services.swap_request_create(requester=other, shift=shift, recipient=taker)
+    services.swap_request_accept(swap=swap, actor=taker)
+    swapped = event_of(uid)
+    assert swapped.decoded("sequence") == 3
+    assert str(swapped["SUMMARY"]) == f"{name(taker)} on shift (Ops)"
+
 
 def test_unknown_revoked_and_outsider_tokens_get_404(client, weekly, outsider):
     _, crew = weekly
