@@ -6,6 +6,7 @@ import zoneinfo
 import icalendar
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from meetings.models import Meeting
@@ -13,7 +14,7 @@ from shifts import services
 from shifts.models import Shift
 from teams import services as team_services
 from teams.feeds import feed_token_value
-from teams.models import Membership, Profile
+from teams.models import Membership, Profile, validate_team_slug
 from tests.meetings.factories import make_series
 from tests.shifts.factories import people, rotation
 from tests.teams.factories import MembershipFactory
@@ -289,3 +290,9 @@ def test_window_reaches_back_feeds_past_days(client, weekly, settings):
     settings.FEEDS_PAST_DAYS = 92
     calendar = parse(client.get(feed_url(token_of(crew[0]))))
     assert min(e.decoded("dtstart") for e in events(calendar)).date() == dt.date(2027, 1, 4)
+
+
+def test_me_is_not_a_team_slug():
+    """/shifts/feeds/<token>/me.ics is the personal feed, so no team may be called "me"."""
+    with pytest.raises(ValidationError):
+        validate_team_slug("me")
