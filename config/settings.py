@@ -259,3 +259,7 @@ MEETINGS_HORIZON_DAYS = env.int("MEETINGS_HORIZON_DAYS", default=120)
 # The live report editor posts every topic and action item in one form (a 50-topic,
 # 100-item report is ~1,500 fields); Django's default cap is 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10000)
+
+# --- calendar feeds ----------------------------------------------------------------------
+# How far back the .ics feeds reach (days); forward they reach the materialised horizon.
+FEEDS_PAST_DAYS = env.int("FEEDS_PAST_DAYS", default=92)

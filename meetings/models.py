@@ -60,6 +60,9 @@ class MeetingSeries(models.Model):
         help_text="Remind when the report is not published this many hours after the end.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Calendar feeds: every edit bumps both (SEQUENCE / LAST-MODIFIED of its occurrences).
+    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["team__name", "title"]
@@ -108,6 +111,9 @@ class Meeting(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     is_detached = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)
+    # Calendar feeds: cancel, restore and move bump both.
+    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(default=0)
 
     objects = MeetingQuerySet.as_manager()
 

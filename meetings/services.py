@@ -120,6 +120,7 @@ def series_update(*, series: MeetingSeries, **fields: Any) -> MeetingSeries:
     _check_series_title(series=series)
     if series.ends_on and series.ends_on < series.starts_on:
         raise ValidationError({"ends_on": "The series cannot end before it starts."})
+    series.sequence += 1
     series.save()
     now = timezone.now()
     Meeting.objects.filter(
@@ -164,7 +165,8 @@ def meeting_cancel(*, meeting: Meeting, note: str = "") -> Meeting:
     meeting.status = Meeting.Status.CANCELLED
     meeting.is_detached = True
     meeting.note = note[:300]
-    meeting.save(update_fields=["status", "is_detached", "note"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "is_detached", "note", "sequence", "updated_at"])
     return meeting
 
 
@@ -173,7 +175,8 @@ def meeting_restore(*, meeting: Meeting) -> Meeting:
     if not meeting.is_cancelled:
         raise ValidationError("This meeting is not cancelled.")
     meeting.status = Meeting.Status.SCHEDULED
-    meeting.save(update_fields=["status"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
     return meeting
 
 
@@ -198,7 +201,10 @@ def meeting_move(
     meeting.is_detached = True
     if note:
         meeting.note = note[:300]
-    meeting.save(update_fields=["start_at", "end_at", "is_detached", "note"])
+    meeting.sequence += 1
+    meeting.save(
+        update_fields=["start_at", "end_at", "is_detached", "note", "sequence", "updated_at"]
+    )
     return meeting
 
 

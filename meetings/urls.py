@@ -1,10 +1,11 @@
 from django.urls import path
 
-from meetings import views
+from meetings import feeds, views
 
 app_name = "meetings"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("feeds/<str:token>/<slug:slug>.ics", feeds.team_feed, name="feed"),
     path("teams/<slug:slug>/series/new/", views.series_create, name="series-create"),
     path("teams/<slug:slug>/reports/", views.team_archive, name="team-archive"),
     path("series/<int:pk>/", views.series_detail, name="series-detail"),

@@ -4,6 +4,7 @@ Every endpoint lives under /api/v1/teams/{team_slug}/ and starts with the team's
 access check; writes go through shifts.services (their ValidationError becomes a 400).
 """
 
+import datetime as dt
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -19,8 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from meetings.feeds import team_meeting_events
 from shifts import selectors, services
+from shifts.feeds import team_shift_events
 from shifts.models import Override, Rotation, Shift, SwapRequest, Unavailability
+from teams.ical import FeedEvent
 from teams.models import Membership, Team
 from teams.selectors import team_get_for_user
 
@@ -115,6 +119,79 @@ class OnCallView(APIView):
                 },
             }
         return Response(OnCallSerializer(data).data)
+
+
+# --- Calendar events (the feeds' data as JSON) ---------------------------------------
+
+MAX_EVENTS_SPAN = dt.timedelta(days=400)
+
+
+class EventsQuerySerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField(
+        required=False, help_text="ISO 8601; default now. Events ending after it."
+    )
+    end = serializers.DateTimeField(
+        required=False, help_text="ISO 8601; default start + 31 days. Events starting before it."
+    )
+    kind = serializers.ChoiceField(
+        choices=[("shift", "Shift"), ("meeting", "Meeting")],
+        required=False,
+        help_text="Only shifts or only meetings; default both.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.setdefault("start", timezone.now())
+        end = attrs.setdefault("end", start + dt.timedelta(days=31))
+        if end <= start:
+            raise serializers.ValidationError({"end": "The end must be after the start."})
+        if end - start > MAX_EVENTS_SPAN:
+            raise serializers.ValidationError(
+                {"end": f"Ask for at most {MAX_EVENTS_SPAN.days} days at a time."}
+            )
+        return attrs
+
+
+class CalendarEventSerializer(serializers.Serializer[Any]):
+    uid = serializers.CharField(help_text="The event's UID in the .ics feeds (stable).")
+    kind = serializers.CharField(help_text="shift or meeting.")
+    title = serializers.CharField()
+    start = serializers.SerializerMethodField(help_text="ISO 8601, offset of the owning zone.")
+    end = serializers.SerializerMethodField(help_text="ISO 8601, offset of the owning zone.")
+    zone = serializers.CharField(source="zone_name", help_text="The owning zone (IANA name).")
+    status = serializers.CharField(help_text="confirmed or cancelled.")
+    sequence = serializers.IntegerField(help_text="Grows with every change.")
+    url = serializers.CharField(help_text="The page in Shiftdesk.")
+    location = serializers.CharField()
+    video_url = serializers.CharField()
+
+    def get_start(self, event: FeedEvent) -> str:
+        return event.start.isoformat()
+
+    def get_end(self, event: FeedEvent) -> str:
+        return event.end.isoformat()
+
+
+class TeamEventsView(APIView):
+    """The team's shifts (effective, covers included) and meetings in a range: the same
+    events as the team's .ics feeds, for the web schedule view and scripts."""
+
+    @extend_schema(
+        parameters=[TEAM_SLUG, EventsQuerySerializer],
+        responses=CalendarEventSerializer(many=True),
+    )
+    def get(self, request: Request, team_slug: str) -> Response:
+        query = EventsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        team = team_get_for_user(user=request.user, slug=team_slug, readable=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        kind = query.validated_data.get("kind")
+        events: list[FeedEvent] = []
+        if kind in (None, "shift"):
+            events += team_shift_events(team=team, start=start, end=end)
+        if kind in (None, "meeting"):
+            events += team_meeting_events(team=team, start=start, end=end)
+        events.sort(key=lambda event: (event.start, event.uid))
+        return Response(CalendarEventSerializer(events, many=True).data)
 
 
 # --- Rotations -----------------------------------------------------------------------

@@ -14,5 +14,6 @@ router.register(f"{TEAM}/unavailability", api.UnavailabilityViewSet, basename="u
 
 urlpatterns = [
     path("teams/<slug:team_slug>/oncall/", api.OnCallView.as_view(), name="api-oncall"),
+    path("teams/<slug:team_slug>/events/", api.TeamEventsView.as_view(), name="api-events"),
     *router.urls,
 ]

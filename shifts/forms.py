@@ -139,3 +139,29 @@ class UnavailabilityForm(forms.Form):
             for choice in Unavailability.Kind.choices
             if choice[0] != Unavailability.Kind.PUBLIC_HOLIDAY
         ]
+
+
+class UnavailabilityImportForm(UnavailabilityForm):
+    """Upload an .ics file (public holidays, a vacation export) for one person or, for
+    leads, as team-wide public holidays. Shares its page with the leave form: use
+    `prefix="import"`."""
+
+    file = forms.FileField(
+        label="Calendar file (.ics)",
+        help_text="At most 1 MiB. You will see what it contains before anything is saved.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on", "note"):
+            del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        holiday = data.get("kind") == Unavailability.Kind.PUBLIC_HOLIDAY
+        if holiday and data.get("user") is not None:
+            self.add_error("user", "A public holiday applies to the whole team; leave it empty.")
+        if not holiday and "kind" in data and data.get("user") is None:
+            self.add_error("user", "Say who is unavailable.")
+        return data

@@ -55,6 +55,8 @@ class Rotation(models.Model):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Feeds use it to notice an edit (renamed, deactivated) without rendering anything.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RotationQuerySet.as_manager()
 

@@ -22,6 +22,7 @@ from shifts.models import (
     Unavailability,
 )
 from shifts.rotation import assign, initial_queue
+from teams.ical import IcsError, parse_periods
 from teams.models import Membership, Team
 from teams.selectors import membership_role, role_at_least, user_display_zone_name
 from teams.timezones import zone
@@ -583,9 +584,11 @@ def unavailability_create(
     kind: str = Unavailability.Kind.VACATION,
     note: str = "",
     now: dt.datetime | None = None,
+    replan: bool = True,
 ) -> Unavailability:
     """Record leave (members for themselves, leads for anyone) or a team public holiday
-    (leads); future shifts are planned again around it."""
+    (leads); future shifts are planned again around it (unless the caller does it once
+    for several periods: `replan=False`)."""
     if kind not in Unavailability.Kind.values:
         raise ValidationError({"kind": f"Unknown kind {kind!r}."})
     if ends_on < starts_on:
@@ -609,9 +612,90 @@ def unavailability_create(
     )
     period.full_clean()
     period.save()
-    if user is not None:
+    if user is not None and replan:
         _replan_team(team=team, now=now)
     return period
+
+
+@dataclass(frozen=True)
+class ImportedDays:
+    """A period read from an .ics file as whole days in the team's zone (inclusive)."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    summary: str
+
+
+def ics_periods_as_days(*, team: Team, data: bytes, today: dt.date) -> list[ImportedDays]:
+    """Read an uploaded .ics file as whole days in the team's zone, from 92 days ago to
+    two years ahead; raises IcsError (a message for the user) for unusable files."""
+    tz = zone(team.time_zone)
+    window_start = dt.datetime.combine(today - dt.timedelta(days=92), dt.time(0), tzinfo=tz)
+    window_end = dt.datetime.combine(today + dt.timedelta(days=731), dt.time(0), tzinfo=tz)
+    periods = parse_periods(data, zone=tz, window_start=window_start, window_end=window_end)
+    days: dict[tuple[dt.date, dt.date, str], ImportedDays] = {}
+    for period in periods:
+        first = period.start.astimezone(tz).date()
+        end = period.end.astimezone(tz)
+        last = end.date() - dt.timedelta(days=1) if end.time() == dt.time(0) else end.date()
+        summary = period.summary[:200]
+        days.setdefault(
+            (first, max(first, last), summary),
+            ImportedDays(starts_on=first, ends_on=max(first, last), summary=summary),
+        )
+    if not days:
+        raise IcsError(
+            f"The file has no events between {window_start:%d %b %Y} and {window_end:%d %b %Y}."
+        )
+    return sorted(days.values(), key=lambda d: (d.starts_on, d.ends_on, d.summary))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    skipped: int
+
+
+@transaction.atomic
+def unavailability_import(
+    *,
+    team: Team,
+    actor: User,
+    user: User | None,
+    kind: str,
+    periods: Sequence[ImportedDays],
+    now: dt.datetime | None = None,
+) -> ImportResult:
+    """Create the imported periods in one go (same rules as `unavailability_create`);
+    a period already entered with the same person, kind and days is skipped."""
+    if not periods:
+        raise ValidationError("There is nothing to import.")
+    existing = set(
+        Unavailability.objects.filter(team=team, user=user, kind=kind).values_list(
+            "starts_on", "ends_on"
+        )
+    )
+    created = skipped = 0
+    for period in periods:
+        if (period.starts_on, period.ends_on) in existing:
+            skipped += 1
+            continue
+        existing.add((period.starts_on, period.ends_on))
+        unavailability_create(
+            team=team,
+            actor=actor,
+            user=user,
+            kind=kind,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            note=period.summary,
+            now=now,
+            replan=False,
+        )
+        created += 1
+    if user is not None and created:
+        _replan_team(team=team, now=now)
+    return ImportResult(created=created, skipped=skipped)
 
 
 @transaction.atomic

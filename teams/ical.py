@@ -181,3 +181,62 @@ def parse_periods(
             if len(periods) > MAX_EVENTS:
                 raise IcsError(f"The file has more than {MAX_EVENTS} events in the period.")
     return periods
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One event of a feed, as the .ics feeds and the JSON events endpoint both show it.
+
+    `start`/`end` are in the zone that owns the event (team or meeting zone)."""
+
+    uid: str
+    kind: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    sequence: int
+    last_modified: dt.datetime
+    url: str
+    description: str = ""
+    location: str = ""
+    video_url: str = ""
+    cancelled: bool = False
+    transparent: bool = False
+
+    @property
+    def zone_name(self) -> str:
+        return str(self.start.tzinfo)
+
+    @property
+    def status(self) -> str:
+        return "cancelled" if self.cancelled else "confirmed"
+
+
+def feed_calendar_bytes(
+    *, name: str, description: str, events: list[FeedEvent], stamp: dt.datetime
+) -> bytes:
+    """A whole feed: its events, with the VTIMEZONEs their zones need over their span."""
+    calendar = calendar_new(name=name, description=description)
+    for event in events:
+        text = f"{event.description}\n\n{event.url}" if event.description else event.url
+        calendar.add_component(
+            event_new(
+                uid=event.uid,
+                start=event.start,
+                end=event.end,
+                summary=event.title,
+                stamp=stamp,
+                last_modified=event.last_modified,
+                sequence=event.sequence,
+                description=text,
+                url=event.video_url or event.url,
+                location=event.location,
+                cancelled=event.cancelled,
+                transparent=event.transparent,
+            )
+        )
+    if not events:
+        return calendar.to_ical()
+    first = min(event.start for event in events).date()
+    last = max(event.end for event in events).date()
+    return calendar_bytes(calendar, first=first, last=last)

@@ -18,7 +18,8 @@ github_login_validator = RegexValidator(
 )
 
 
-RESERVED_TEAM_SLUGS = frozenset({"new"})
+# "me": /shifts/feeds/<token>/me.ics is the personal feed, not a team "me".
+RESERVED_TEAM_SLUGS = frozenset({"new", "me"})
 
 
 def validate_team_slug(value: str) -> None:

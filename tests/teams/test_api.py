@@ -23,7 +23,11 @@ def test_me_lists_user_teams_and_roles(api_as, lead, team):
     assert body["teams"] == [
         {"slug": "ops", "name": "Ops", "time_zone": "Europe/Zurich", "role": "lead"}
     ]
-    assert body["feeds"] == []
+    assert sorted(feed["title"] for feed in body["feeds"]) == [
+        "My shifts and meetings",
+        "Ops meetings",
+        "Ops shifts",
+    ]
 
 
 def test_token_authentication_with_drf_create_token(api_client, member, capsys):
