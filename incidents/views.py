@@ -18,18 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import forms, selectors, services
 from incidents.models import ActionItem, Incident, TimelineEntry
+from teams.forms import add_service_error
 from teams.models import Membership, Team
 from teams.requests import AuthenticatedRequest
 from teams.selectors import membership_role, role_at_least, team_get_for_user, teams_readable_by
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's validation error on the field it names (else above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _reader(request: AuthenticatedRequest, slug: str) -> tuple[Team, dict[str, Any]]:
@@ -83,7 +75,7 @@ def incident_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             incident = services.incident_open(team=team, created_by=request.user, **data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Incident #{incident.pk} logged.")
             return redirect(incident)
@@ -152,7 +144,7 @@ def incident_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResp
         try:
             services.incident_update(incident=incident, by=request.user, **data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Incident saved.")
             return redirect(incident)
@@ -169,7 +161,7 @@ def incident_status(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRe
         try:
             services.incident_set_status(incident=incident, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Incident is now {incident.get_status_display().lower()}.")
             return redirect(incident)
@@ -185,7 +177,7 @@ def incident_transfer(request: AuthenticatedRequest, slug: str, pk: int) -> Http
         try:
             services.incident_transfer(incident=incident, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Incident handed over to {incident.owner}.")
             return redirect(incident)
@@ -229,7 +221,7 @@ def incident_action_item_add(request: AuthenticatedRequest, slug: str, pk: int) 
                 team=team, created_by=request.user, incident=incident, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Action item added.")
             return redirect(incident)
@@ -248,7 +240,7 @@ def timeline_entry_add(request: AuthenticatedRequest, slug: str, pk: int) -> Htt
         try:
             services.timeline_entry_add(incident=incident, author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             if request.htmx:  # type: ignore[attr-defined]
                 incident = selectors.incident_get(team=team, pk=pk)
@@ -276,7 +268,7 @@ def timeline_entry_edit(
         try:
             services.timeline_entry_edit(entry=entry, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Entry saved; the previous text is in its history.")
             return redirect(incident)
@@ -297,7 +289,7 @@ def component_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             try:
                 services.component_create(team=team, **form.cleaned_data)
             except ValidationError as error:
-                _apply(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Component added.")
                 return redirect("incidents:components", slug=team.slug)
@@ -335,7 +327,7 @@ def support_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             services.support_request_create(team=team, created_by=request.user, **data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Support request recorded.")
             return redirect("incidents:support", slug=team.slug)
@@ -357,7 +349,7 @@ def support_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         try:
             services.support_request_update(support_request=item, **data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Support request saved.")
             return redirect("incidents:support", slug=team.slug)
@@ -392,7 +384,7 @@ def action_item_create(request: AuthenticatedRequest, slug: str) -> HttpResponse
                 team=team, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             if request.htmx:  # type: ignore[attr-defined]
                 context = {"item": item, "team": team, "can_write": True, "fresh": True}
@@ -415,7 +407,7 @@ def action_item_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
         try:
             services.action_item_update(action_item=item, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Action item saved.")
             return redirect("incidents:action-items", slug=team.slug)
@@ -476,7 +468,7 @@ def kb_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 team=team, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Knowledge-base entry created.")
             return redirect(entry)
@@ -494,7 +486,7 @@ def kb_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.knowledge_entry_update(entry=entry, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Knowledge-base entry saved.")
             return redirect(entry)

@@ -30,6 +30,7 @@ from meetings.forms import (
     report_input_from_post,
 )
 from meetings.models import Meeting, MeetingReport, Topic
+from teams.forms import add_service_error
 from teams.models import Membership
 from teams.requests import AuthenticatedRequest
 from teams.selectors import team_get_for_user, teams_for_user
@@ -38,14 +39,6 @@ from teams.timezones import zone
 
 class HtmxRequest(AuthenticatedRequest):
     htmx: HtmxDetails
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -77,7 +70,7 @@ def series_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             series = services.series_create(team=team, **form.service_fields())
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Series {series.title} created.")
             return redirect(series)
@@ -96,7 +89,7 @@ def series_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             series = services.series_update(series=series, **form.service_fields())
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Series saved; future occurrences follow the new rule.")
             return redirect(series)

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,21 +28,13 @@ from shifts.forms import (
 )
 from shifts.models import SwapRequest, Unavailability
 from teams import selectors as team_selectors
+from teams.forms import add_service_error
 from teams.ical import MAX_UPLOAD_BYTES, IcsError
 from teams.models import Membership, Team
 from teams.requests import AuthenticatedRequest
 from teams.timezones import zone
 
 SCHEDULE_ROWS = 30
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's validation error on the form field it names (else above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _team(request: AuthenticatedRequest, slug: str, min_role: str | None = None) -> Team:
@@ -80,7 +71,7 @@ def rotation_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             rotation = services.rotation_create(team=team, participants=participants, **fields)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Rotation {rotation.name} created and planned.")
             return redirect(rotation)
@@ -96,7 +87,7 @@ def rotation_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResp
         try:
             services.rotation_update(rotation=rotation, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Rotation saved; future shifts were planned again.")
             return redirect("shifts:rotation-edit", slug=slug, pk=pk)
@@ -194,7 +185,7 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
                 shift=shift, created_by=request.user, **override_form.cleaned_data
             )
         except ValidationError as error:
-            _apply(override_form, error)
+            add_service_error(override_form, error)
         else:
             messages.success(request, "Cover added.")
             return redirect(shift)
@@ -204,7 +195,7 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
                 requester=request.user, shift=shift, now=now, **swap_form.cleaned_data
             )
         except ValidationError as error:
-            _apply(swap_form, error)
+            add_service_error(swap_form, error)
         else:
             messages.success(request, "Swap request sent.")
             return redirect("shifts:swaps", slug=slug)
@@ -306,7 +297,7 @@ def unavailability(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             services.unavailability_create(team=team, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Saved; future shifts were planned around it.")
             return redirect("shifts:unavailability", slug=slug)

@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 
 from teams.models import Membership, Profile, Team
 from teams.timezones import time_zone_choices
@@ -32,3 +34,15 @@ class ProfileForm(forms.Form):
     feed_meetings = forms.ChoiceField(
         label="Meetings in my personal calendar feed", choices=Profile.FeedMeetings.choices
     )
+
+
+def add_service_error(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form field it names (else above the form).
+
+    Views validate with the form, then call a service; what only the service can check
+    (rules across rows, permissions of the people named) comes back this way."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

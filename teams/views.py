@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,18 +10,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from teams import selectors, services
 from teams.feeds import feed_links, feed_token_value
-from teams.forms import MembershipAddForm, MembershipEditForm, ProfileForm, TeamForm
+from teams.forms import (
+    MembershipAddForm,
+    MembershipEditForm,
+    ProfileForm,
+    TeamForm,
+    add_service_error,
+)
 from teams.models import Membership, Profile, Team
 from teams.requests import AuthenticatedRequest
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's validation error on the form field it names (else above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -50,7 +46,7 @@ def team_create(request: AuthenticatedRequest) -> HttpResponse:
         try:
             team = services.team_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Team {team.name} created; you are its lead.")
             return redirect(team)
@@ -65,7 +61,7 @@ def team_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             team = services.team_update(team=team, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Team settings saved.")
             return redirect(team)
@@ -80,7 +76,7 @@ def member_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             membership = services.membership_add(team=team, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, f"{membership.user.get_username()} added as {membership.role}."
@@ -102,7 +98,7 @@ def member_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespon
         try:
             services.membership_update(membership=membership, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"{membership.user.get_username()} updated.")
             return redirect(team)
@@ -124,7 +120,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         try:
             services.profile_update(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Profile saved.")
             return redirect("profile")
