@@ -28,6 +28,7 @@ install-dev: $(VENV)/.installed-dev
 
 ## run: set up (venv, migrations, static files, demo data) and start web + worker + beat.
 run: export DEBUG := $(or $(DEBUG),true)
+run: export SITE_URL := $(or $(SITE_URL),http://localhost:$(PORT))
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

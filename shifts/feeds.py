@@ -245,7 +245,13 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def shift_feed_links(user: User, token: str) -> list[FeedLink]:
-    links = [FeedLink("My shifts and meetings", reverse("shifts:feed-me", kwargs={"token": token}))]
+    links = [
+        FeedLink(
+            "My shifts and meetings",
+            reverse("shifts:feed-me", kwargs={"token": token}),
+            personal=True,
+        )
+    ]
     links += [
         FeedLink(
             f"{membership.team.name} shifts",

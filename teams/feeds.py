@@ -43,6 +43,7 @@ def feed_token_hash(value: str) -> str:
 class FeedLink:
     title: str
     path: str  # absolute path on this site, token included
+    personal: bool = False  # the user's own feed: listed first
 
     @property
     def url(self) -> str:
@@ -64,7 +65,8 @@ def register_feed_lister(lister: FeedLister) -> FeedLister:
 
 
 def feed_links(*, user: User, token: str) -> list[FeedLink]:
-    return [link for lister in _feed_listers for link in lister(user, token)]
+    links = [link for lister in _feed_listers for link in lister(user, token)]
+    return sorted(links, key=lambda link: (not link.personal, link.title))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def calendar_new(
         calendar.add("x-wr-caldesc", description)
     refresh = dt.timedelta(minutes=refresh_minutes)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", refresh)
+    # An X- property: icalendar does not know its type, so give it the DURATION form.
+    calendar.add("x-published-ttl", icalendar.vDuration(refresh))
     return calendar
 
 

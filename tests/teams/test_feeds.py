@@ -60,8 +60,10 @@ def test_registered_feed_links_reach_profile_and_me(user_client, api_as, member,
     )
     try:
         links = feed_links(user=member, token="tok")
-        assert links[-1].url == "https://shiftdesk.example.org/feeds/tok/mine.ics"
-        assert links[-1].webcal_url == "webcal://shiftdesk.example.org/feeds/tok/mine.ics"
+        assert links[0].personal  # the personal feed comes first
+        mine = next(link for link in links if link.title == "My things")
+        assert mine.url == "https://shiftdesk.example.org/feeds/tok/mine.ics"
+        assert mine.webcal_url == "webcal://shiftdesk.example.org/feeds/tok/mine.ics"
         body = api_as(member).get("/api/v1/me/").json()
         token = feed_token_value(FeedToken.objects.get(user=member).salt)
         assert {
@@ -155,6 +157,7 @@ def test_built_calendar_keeps_wall_clock_time_across_dst():
     assert event.decoded("dtend").astimezone(CHICAGO).hour == 2  # a Chicago viewer: 02:00 CDT
     assert str(event["TRANSP"]) == "TRANSPARENT"
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in data
+    assert b"X-PUBLISHED-TTL:PT1H" in data
     assert b"X-WR-CALNAME:WMCore shifts" in data
 
 
