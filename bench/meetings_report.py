@@ -31,7 +31,7 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from meetings import services
+from meetings import reports, services
 from meetings.models import Meeting, MeetingSeries
 from teams.models import Membership, Team
 
@@ -63,11 +63,11 @@ def setup() -> tuple[Client, Meeting]:
     services.meetings_materialize(series=series, now=start, since=start)
     meeting = series.meetings.order_by("start_at").first()
     assert meeting is not None
-    report = services.report_open(meeting=meeting, user=user)
+    report = reports.report_open(meeting=meeting, user=user)
     for number in range(TOPICS):
-        topic = services.topic_add(report=report, user=user, title=f"Topic {number}")
+        topic = reports.topic_add(report=report, user=user, title=f"Topic {number}")
         for item in range(ITEMS_PER_TOPIC):
-            services.topic_action_item_add(
+            reports.topic_action_item_add(
                 topic=topic, user=user, title=f"Action {number}.{item}", owner=user
             )
     client = Client(HTTP_HOST="localhost")

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from meetings import selectors, services
+from meetings import report_inputs, reports, selectors, services
 from meetings.models import Meeting, MeetingReport, MeetingSeries, Topic
 from teams.models import Membership
 from teams.search import text_search
@@ -38,7 +38,7 @@ def _user(request: Request) -> User:
     return cast(User, request.user)
 
 
-def _conflict(error: services.VersionConflictError) -> Response:
+def _conflict(error: report_inputs.VersionConflictError) -> Response:
     return Response(
         {
             "detail": "Changed by someone else since your version; nothing was overwritten.",
@@ -220,7 +220,7 @@ class MeetingViewSet(viewsets.GenericViewSet[Meeting]):
     def open_report(self, request: Request, pk: str) -> Response:
         """The occurrence's report (a draft is created, with the carry-over, if none)."""
         meeting = selectors.meeting_get_for_user(user=request.user, pk=int(pk))
-        report = services.report_open(meeting=meeting, user=_user(request))
+        report = reports.report_open(meeting=meeting, user=_user(request))
         report = selectors.report_get_for_user(user=request.user, pk=report.pk)
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -277,10 +277,10 @@ class ReportViewSet(viewsets.GenericViewSet[MeetingReport]):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         try:
-            report = services.report_update(
+            report = reports.report_update(
                 report=report, user=_user(request), version=data.pop("version"), **data
             )
-        except services.VersionConflictError as error:
+        except report_inputs.VersionConflictError as error:
             return _conflict(error)
         return Response(self.get_serializer(report).data)
 
@@ -288,7 +288,7 @@ class ReportViewSet(viewsets.GenericViewSet[MeetingReport]):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         report = selectors.report_get_for_user(user=request.user, pk=int(pk))
-        report = services.report_publish(report=report, user=_user(request))
+        report = reports.report_publish(report=report, user=_user(request))
         return Response(self.get_serializer(report).data)
 
 
@@ -360,7 +360,7 @@ class TopicViewSet(viewsets.GenericViewSet[Topic]):
         report = selectors.report_get_for_user(
             user=request.user, pk=serializer.validated_data["report"]
         )
-        topic = services.topic_add(
+        topic = reports.topic_add(
             report=report, user=_user(request), title=serializer.validated_data["title"]
         )
         return Response(self.get_serializer(topic).data, status=status.HTTP_201_CREATED)
@@ -374,14 +374,14 @@ class TopicViewSet(viewsets.GenericViewSet[Topic]):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         try:
-            topic = services.topic_update(
+            topic = reports.topic_update(
                 topic=topic, user=_user(request), version=data.pop("version"), **data
             )
-        except services.VersionConflictError as error:
+        except report_inputs.VersionConflictError as error:
             return _conflict(error)
         return Response(self.get_serializer(topic).data)
 
     def destroy(self, request: Request, pk: str) -> Response:
         topic = selectors.topic_get_for_user(user=request.user, pk=int(pk))
-        services.topic_delete(topic=topic, user=_user(request))
+        reports.topic_delete(topic=topic, user=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

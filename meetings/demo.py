@@ -7,7 +7,7 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from meetings import services
+from meetings import reports, services
 from meetings.models import Meeting, MeetingReport, MeetingSeries, Topic
 from teams.demo import DemoContext
 
@@ -60,12 +60,12 @@ def _published_report(series: MeetingSeries, users: dict[str, User], now: dt.dat
     if meeting is None or MeetingReport.objects.filter(meeting__series=series).exists():
         return
     alice, bob, dave = users["alice"], users["bob"], users["dave"]
-    report = services.report_open(meeting=meeting, user=alice)
-    report = services.report_update(
+    report = reports.report_open(meeting=meeting, user=alice)
+    report = reports.report_update(
         report=report, user=alice, version=report.version, attendees="alice, bob, carol, dave"
     )
-    first = services.topic_add(report=report, user=alice, title="WMAgent draining for the upgrade")
-    services.topic_update(
+    first = reports.topic_add(report=report, user=alice, title="WMAgent draining for the upgrade")
+    reports.topic_update(
         topic=first,
         user=alice,
         version=first.version,
@@ -76,12 +76,12 @@ def _published_report(series: MeetingSeries, users: dict[str, User], now: dt.dat
         reply=Topic.Reply.ANSWERED,
         decision="Drain the remaining agents by Wednesday.",
     )
-    services.topic_action_item_add(
+    reports.topic_action_item_add(
         topic=first, user=alice, title="Drain vocms0256", owner=dave,
         due_on=meeting.start_at.date() + dt.timedelta(days=2),
     )  # fmt: skip
-    second = services.topic_add(report=report, user=alice, title="MSUnmerged slow on T2 sites")
-    services.topic_update(
+    second = reports.topic_add(report=report, user=alice, title="MSUnmerged slow on T2 sites")
+    reports.topic_update(
         topic=second,
         user=alice,
         version=second.version,
@@ -89,11 +89,11 @@ def _published_report(series: MeetingSeries, users: dict[str, User], now: dt.dat
         discussion="Deletions on some T2 sites take hours; we could not say why yet.",
         reply=Topic.Reply.FOLLOW_UP,
     )
-    services.topic_action_item_add(
+    reports.topic_action_item_add(
         topic=second, user=alice, title="Profile MSUnmerged on T2_CH_CERN", owner=bob,
         needs_github_issue=True,
     )  # fmt: skip
-    services.report_publish(report=report, user=alice)
+    reports.report_publish(report=report, user=alice)
 
 
 def _draft_report(series: MeetingSeries, users: dict[str, User], now: dt.datetime) -> None:
@@ -101,9 +101,9 @@ def _draft_report(series: MeetingSeries, users: dict[str, User], now: dt.datetim
     if meeting is None or MeetingReport.objects.filter(meeting__series=series).exists():
         return
     bob = users["bob"]
-    report = services.report_open(meeting=meeting, user=bob)
-    topic = services.topic_add(report=report, user=bob, title="Tape staging backlog")
-    services.topic_update(
+    report = reports.report_open(meeting=meeting, user=bob)
+    topic = reports.topic_add(report=report, user=bob, title="Tape staging backlog")
+    reports.topic_update(
         topic=topic,
         user=bob,
         version=topic.version,

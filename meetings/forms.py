@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from meetings import recurrence
 from meetings.models import MeetingSeries, Topic
-from meetings.services import ItemInput, NewItemInput, ReportInput, TopicInput
+from meetings.report_inputs import ItemInput, NewItemInput, ReportInput, TopicInput
 from teams.timezones import time_zone_choices
 
 WEEKDAY_CHOICES = [(str(index), name) for index, name in enumerate(recurrence.WEEKDAY_NAMES)]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from meetings import services
+from meetings import reminders, services
 from meetings.models import MeetingSeries
 
 
@@ -23,10 +23,10 @@ def materialize_series(series_id: int) -> None:
 @shared_task(name="meetings.tasks.reminders_sweep")
 def reminders_sweep() -> None:
     """Fan out one reminder task per meeting whose report is overdue."""
-    for meeting_id in services.reminders_due_ids():
+    for meeting_id in reminders.reminders_due_ids():
         report_reminder_send.delay(meeting_id)
 
 
 @shared_task(name="meetings.tasks.report_reminder_send")
 def report_reminder_send(meeting_id: int) -> None:
-    services.report_reminder_send(meeting_id=meeting_id)
+    reminders.report_reminder_send(meeting_id=meeting_id)

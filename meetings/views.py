@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from meetings import selectors, services
+from meetings import report_inputs, reports, selectors, services
 from meetings.forms import (
     ArchiveSearchForm,
     CancelForm,
@@ -187,8 +187,8 @@ def meeting_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _editor_context(report: MeetingReport, **extra: Any) -> dict[str, Any]:
     context = selectors.report_context(report=report)
     for topic in context["topics"]:
-        topic.base = services.topic_fingerprint(topic, topic.items)
-    context["report_base"] = services.report_fingerprint(report)
+        topic.base = report_inputs.topic_fingerprint(topic, topic.items)
+    context["report_base"] = report_inputs.report_fingerprint(report)
     context["members"] = selectors.members_for_team(team=context["team"])
     context["replies"] = Topic.Reply.choices
     context["meeting_zone"] = zone(context["series"].time_zone)
@@ -229,14 +229,14 @@ def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def report_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting, _ = _report_for_meeting(request, pk)
     try:
-        services.report_open(meeting=meeting, user=request.user)
+        reports.report_open(meeting=meeting, user=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect("meetings:report", pk=meeting.pk)
 
 
 def _conflict_response(
-    request: HtmxRequest, report: MeetingReport, result: services.SaveResult
+    request: HtmxRequest, report: MeetingReport, result: report_inputs.SaveResult
 ) -> HttpResponse:
     context = _editor_context(report, result=result)
     if request.htmx:
@@ -257,13 +257,13 @@ def report_save(request: HtmxRequest, pk: int) -> HttpResponse:
     focus: tuple[int | None, str] = (None, "")
     try:
         data = report_input_from_post(request.POST)
-        result = services.report_save(
+        result = reports.report_save(
             report=current, user=request.user, data=data, create_new_items=True
         )
         if result.conflicts:
             return _conflict_response(request, current, result)
         if action == "add_topic":
-            topic = services.topic_add(report=current, user=request.user)
+            topic = reports.topic_add(report=current, user=request.user)
             anchor, focus = f"topic-{topic.pk}", (topic.pk, "title")
         elif action.startswith("add_item:"):
             topic_id = int(action.partition(":")[2] or 0)
@@ -274,9 +274,9 @@ def report_save(request: HtmxRequest, pk: int) -> HttpResponse:
             )
             if topic.report_id != current.pk:
                 raise ValidationError("That topic is not in this report.")
-            services.topic_delete(topic=topic, user=request.user)
+            reports.topic_delete(topic=topic, user=request.user)
         elif action == "publish":
-            services.report_publish(report=current, user=request.user)
+            reports.report_publish(report=current, user=request.user)
             messages.success(request, "Report published and emailed to the team's list.")
             return redirect("meetings:report", pk=meeting.pk)
     except (ValidationError, ValueError) as error:
@@ -310,7 +310,7 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     try:
         data = report_input_from_post(request.POST)
-        result = services.report_save(report=current, user=request.user, data=data)
+        result = reports.report_save(report=current, user=request.user, data=data)
     except ValidationError as error:
         return render(
             request,

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from meetings import services
+from meetings import reports, services
 from meetings.models import Meeting, MeetingReport, MeetingSeries, Topic
 from tests.meetings.factories import make_series, meeting_on
 
@@ -29,12 +29,12 @@ def meeting(series):
 
 @pytest.fixture
 def report(meeting, member):
-    return services.report_open(meeting=meeting, user=member)
+    return reports.report_open(meeting=meeting, user=member)
 
 
 @pytest.fixture
 def topic(report, member):
-    return services.topic_add(report=report, user=member, title="Draining")
+    return reports.topic_add(report=report, user=member, title="Draining")
 
 
 SERIES_BODY = {
@@ -197,8 +197,8 @@ def test_report_publish_matrix(as_role, role, expected, report, topic):
 
 
 def test_report_list_and_search(api_as, member, report, topic):
-    services.topic_update(topic=topic, user=member, version=1, discussion="WMAgent draining")
-    services.report_publish(report=report, user=member)
+    reports.topic_update(topic=topic, user=member, version=1, discussion="WMAgent draining")
+    reports.report_publish(report=report, user=member)
     client = api_as(member)
     assert client.get("/api/v1/meeting-reports/", {"q": "draining"}).json()["count"] == 1
     assert client.get("/api/v1/meeting-reports/", {"q": "kubernetes"}).json()["count"] == 0
@@ -275,9 +275,9 @@ def test_list_queries_are_constant(
             series=series, now=dt.datetime(2027, 3, 1, tzinfo=UTC),
             since=dt.datetime(2027, 3, 1, tzinfo=UTC),
         )  # fmt: skip
-        report = services.report_open(meeting=series.meetings.get(), user=member)
-        topic = services.topic_add(report=report, user=member, title=f"T{number}")
-        services.topic_action_item_add(topic=topic, user=member, title="do it")
+        report = reports.report_open(meeting=series.meetings.get(), user=member)
+        topic = reports.topic_add(report=report, user=member, title=f"T{number}")
+        reports.topic_action_item_add(topic=topic, user=member, title="do it")
     client = api_as(member)
     with django_assert_num_queries(count):
         response = client.get(url, {"page_size": 100})

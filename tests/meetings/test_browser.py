@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from incidents.models import ActionItem
-from meetings import services
+from meetings import reports
 from meetings.models import MeetingReport, Topic
 from meetings.recurrence import WEEKDAY_CODES
 from teams.models import Membership
@@ -51,7 +51,9 @@ def test_write_a_whole_report_with_the_keyboard_only(page, screenshot):
     page.goto(f"/meetings/{meeting.pk}/report/")
     keyboard = page.keyboard
 
-    keyboard.press("Enter")  # "Start the report" has the focus
+    # "Start the report" has the focus once the page has loaded (autofocus).
+    _wait_focus(page, "el.textContent.trim() === 'Start the report'")
+    keyboard.press("Enter")
     page.wait_for_selector("#report-form")
     _wait_focus(page, "el.id === 'attendees'")
     keyboard.type("carol, alice, CompOPS people")
@@ -175,8 +177,8 @@ def test_two_people_editing_the_same_topic_get_a_conflict(browser, live_server, 
     team, carol, alice = _people()
     series = make_series(team)
     meeting = meeting_on(series, MONDAY)
-    report = services.report_open(meeting=meeting, user=carol)
-    topic = services.topic_add(report=report, user=carol, title="Tape staging backlog")
+    report = reports.report_open(meeting=meeting, user=carol)
+    topic = reports.topic_add(report=report, user=carol, title="Tape staging backlog")
     url = f"/meetings/{meeting.pk}/report/"
     discussion = f"#topic-{topic.pk}-discussion"
 
@@ -231,11 +233,11 @@ def test_series_occurrence_archive_and_history_pages(page, screenshot):
         team, location="CERN 31-S-023", agenda_url="https://indico.example.org/e/1"
     )
     meeting = meeting_on(series, MONDAY)
-    report = services.report_open(meeting=meeting, user=carol)
-    topic = services.topic_add(report=report, user=carol, title="WMAgent draining")
-    services.topic_update(topic=topic, user=carol, version=1, discussion="Drain *FNAL* first.")
-    services.topic_action_item_add(topic=topic, user=carol, title="Drain vocms0256", owner=carol)
-    services.report_publish(report=report, user=carol)
+    report = reports.report_open(meeting=meeting, user=carol)
+    topic = reports.topic_add(report=report, user=carol, title="WMAgent draining")
+    reports.topic_update(topic=topic, user=carol, version=1, discussion="Drain *FNAL* first.")
+    reports.topic_action_item_add(topic=topic, user=carol, title="Drain vocms0256", owner=carol)
+    reports.report_publish(report=report, user=carol)
 
     browser_login(page, "alice", PASSWORD)  # a lead, shown times in America/Chicago
     page.goto("/meetings/")

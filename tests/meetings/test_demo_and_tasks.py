@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from incidents.models import ActionItem
-from meetings import services, tasks
+from meetings import reminders, tasks
 from meetings.models import Meeting, MeetingReport, MeetingSeries, Topic
 from outbox.models import OutboundEmail
 from outbox.services import email_send
@@ -60,7 +60,7 @@ def test_reminder_tasks_send_once_through_the_outbox(team, lead, member):
     series = make_series(team, contact=lead)
     meeting = meeting_on(series, dt.date(2027, 3, 22))
     with time_machine.travel(dt.datetime(2027, 3, 22, 20, 0, tzinfo=UTC), tick=False):
-        assert services.reminders_due_ids() == [meeting.pk]
+        assert reminders.reminders_due_ids() == [meeting.pk]
         tasks.report_reminder_send(meeting.pk)
         tasks.report_reminder_send(meeting.pk)
     email = OutboundEmail.objects.get()

@@ -6,9 +6,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from incidents.models import ActionItem
-from meetings import selectors, services
+from meetings import reminders, report_inputs, reports, selectors, services
 from meetings.models import Meeting, MeetingReport, ReportRevision, Topic
-from meetings.services import ItemInput, NewItemInput, ReportInput, TopicInput
+from meetings.report_inputs import ItemInput, NewItemInput, ReportInput, TopicInput
 from outbox.models import OutboundEmail
 from outbox.services import email_send
 from teams.models import Membership
@@ -24,7 +24,7 @@ def editor_state(report):
     report.refresh_from_db()
     data = ReportInput(
         version=report.version,
-        base=services.report_fingerprint(report),
+        base=report_inputs.report_fingerprint(report),
         attendees=report.attendees,
         notes=report.notes,
     )
@@ -33,8 +33,8 @@ def editor_state(report):
         given = TopicInput(
             id=topic.pk,
             version=topic.version,
-            base=services.topic_fingerprint(topic, items),
-            **{name: getattr(topic, name) for name in services.TOPIC_FIELDS},
+            base=report_inputs.topic_fingerprint(topic, items),
+            **{name: getattr(topic, name) for name in report_inputs.TOPIC_FIELDS},
         )
         given.items = [
             ItemInput(
@@ -59,7 +59,7 @@ def series(team, lead):
 @pytest.fixture
 def report(series, member):
     meeting = meeting_on(series, MONDAY)
-    return services.report_open(meeting=meeting, user=member)
+    return reports.report_open(meeting=meeting, user=member)
 
 
 @time_machine.travel(dt.datetime(2027, 3, 1, 8, 0, tzinfo=UTC), tick=False)
@@ -89,7 +89,7 @@ def test_editing_the_series_changes_only_future_untouched_occurrences(team, memb
     services.meeting_move(
         meeting=moved, start_at=dt.datetime(2027, 3, 16, 9, 0, tzinfo=UTC), duration_minutes=30
     )
-    services.report_open(meeting=reported, user=member)
+    reports.report_open(meeting=reported, user=member)
 
     services.series_update(series=series, start_time=dt.time(17, 0), duration_minutes=90)
 
@@ -156,13 +156,13 @@ def test_move_and_cancel_rules(series):
 
 def test_action_items_are_created_in_incidents_with_their_source(report, member, settings):
     settings.SITE_URL = "https://desk.example.org"
-    topic = services.topic_add(report=report, user=member, title="Draining")
+    topic = reports.topic_add(report=report, user=member, title="Draining")
     data = editor_state(report)
     data.topics[0].new_item = NewItemInput(
         title="Drain vocms0256", owner_id=member.pk, due_on=dt.date(2027, 3, 24),
         needs_github_issue=True,
     )  # fmt: skip
-    services.report_save(report=report, user=member, data=data, create_new_items=True)
+    reports.report_save(report=report, user=member, data=data, create_new_items=True)
     item = ActionItem.objects.get()
     assert (item.team, item.owner, item.source) == (report.meeting.series.team, member, "meeting")
     assert item.source_label == "WMCore weekly, Mon 22 Mar 2027 — Draining"
@@ -174,7 +174,7 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
     data = editor_state(report)
     data.topics[0].items[0].done = True
     data.topics[0].items[0].due_on = dt.date(2027, 3, 25)
-    result = services.report_save(report=report, user=member, data=data)
+    result = reports.report_save(report=report, user=member, data=data)
     assert result.changed
     assert not result.conflicts
     item.refresh_from_db()
@@ -183,24 +183,24 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
 
 
 def test_an_owner_outside_the_team_is_refused(report, member, outsider):
-    services.topic_add(report=report, user=member, title="T")
+    reports.topic_add(report=report, user=member, title="T")
     data = editor_state(report)
     data.topics[0].new_item = NewItemInput(title="x", owner_id=outsider.pk)
     with pytest.raises(ValidationError):
-        services.report_save(report=report, user=member, data=data, create_new_items=True)
+        reports.report_save(report=report, user=member, data=data, create_new_items=True)
     assert not ActionItem.objects.exists()
 
 
 def test_two_editors_get_a_conflict_not_an_overwrite(report, member, lead):
-    topic = services.topic_add(report=report, user=member, title="Draining")
+    topic = reports.topic_add(report=report, user=member, title="Draining")
     seen_by_member = editor_state(report)
     seen_by_lead = editor_state(report)
 
     seen_by_member.topics[0].discussion = "Member's notes"
-    assert services.report_save(report=report, user=member, data=seen_by_member).changed
+    assert reports.report_save(report=report, user=member, data=seen_by_member).changed
 
     seen_by_lead.topics[0].discussion = "Lead's notes"
-    result = services.report_save(report=report, user=lead, data=seen_by_lead)
+    result = reports.report_save(report=report, user=lead, data=seen_by_lead)
     assert not result.changed
     [conflict] = result.conflicts
     assert conflict.unit == f"topic-{topic.pk}"
@@ -215,22 +215,22 @@ def test_two_editors_get_a_conflict_not_an_overwrite(report, member, lead):
     # Keeping theirs: the lead reloads; keeping mine: the lead saves on top of the new version.
     again = editor_state(report)
     again.topics[0].discussion = "Lead's notes"
-    assert services.report_save(report=report, user=lead, data=again).changed
+    assert reports.report_save(report=report, user=lead, data=again).changed
     topic.refresh_from_db()
     assert topic.discussion == "Lead's notes"
 
 
 def test_parts_an_editor_did_not_touch_are_never_written_back(report, member, lead):
-    services.topic_add(report=report, user=member, title="One")
-    services.topic_add(report=report, user=member, title="Two")
+    reports.topic_add(report=report, user=member, title="One")
+    reports.topic_add(report=report, user=member, title="Two")
     stale = editor_state(report)
     fresh = editor_state(report)
     fresh.attendees = "alice, bob"
     fresh.topics[0].title = "One (renamed)"
-    services.report_save(report=report, user=member, data=fresh)
+    reports.report_save(report=report, user=member, data=fresh)
 
     stale.topics[1].title = "Two (renamed)"
-    result = services.report_save(report=report, user=lead, data=stale)
+    result = reports.report_save(report=report, user=lead, data=stale)
     assert result.conflicts == []
     assert set(result.stale) == {"report", f"topic-{stale.topics[0].id}"}
     titles = list(report.topics.order_by("position").values_list("title", flat=True))
@@ -244,17 +244,17 @@ def test_revisions_are_coalesced_per_author_and_minute(report, member, lead):
         for text in ("a", "ab", "abc"):
             data = editor_state(report)
             data.notes = text
-            services.report_save(report=report, user=member, data=data)
+            reports.report_save(report=report, user=member, data=data)
         assert report.revisions.count() == 1
         assert report.revisions.get().snapshot["notes"] == "abc"
         data = editor_state(report)
         data.notes = "abcd"
-        services.report_save(report=report, user=lead, data=data)
+        reports.report_save(report=report, user=lead, data=data)
         assert report.revisions.count() == 2
         clock.shift(dt.timedelta(minutes=2))
         data = editor_state(report)
         data.notes = "abcde"
-        services.report_save(report=report, user=lead, data=data)
+        reports.report_save(report=report, user=lead, data=data)
     assert list(report.revisions.values_list("snapshot__notes", flat=True)) == [
         "abcde",
         "abcd",
@@ -263,51 +263,51 @@ def test_revisions_are_coalesced_per_author_and_minute(report, member, lead):
 
 
 def test_carry_over_from_the_previous_report(series, member):
-    first = services.report_open(meeting=meeting_on(series, MONDAY), user=member)
-    follow = services.topic_add(report=first, user=member, title="MSUnmerged slow")
-    services.topic_update(
+    first = reports.report_open(meeting=meeting_on(series, MONDAY), user=member)
+    follow = reports.topic_add(report=first, user=member, title="MSUnmerged slow")
+    reports.topic_update(
         topic=follow, user=member, version=follow.version, reply=Topic.Reply.FOLLOW_UP
     )
-    answered = services.topic_add(report=first, user=member, title="Answered already")
-    services.topic_update(
+    answered = reports.topic_add(report=first, user=member, title="Answered already")
+    reports.topic_update(
         topic=answered, user=member, version=answered.version, reply=Topic.Reply.ANSWERED
     )
-    open_item = services.topic_action_item_add(topic=follow, user=member, title="Profile it")
-    done_item = services.topic_action_item_add(topic=answered, user=member, title="Done it")
+    open_item = reports.topic_action_item_add(topic=follow, user=member, title="Profile it")
+    done_item = reports.topic_action_item_add(topic=answered, user=member, title="Done it")
     done_item.status = ActionItem.Status.DONE
     done_item.save()
 
-    second = services.report_open(
+    second = reports.report_open(
         meeting=meeting_on(series, MONDAY + dt.timedelta(days=7)), user=member
     )
     [carried] = second.topics.all()
     assert (carried.title, carried.carried_from) == ("MSUnmerged slow", follow)
     assert list(selectors.carried_action_items(report=second)) == [open_item]
-    assert services.report_open(meeting=second.meeting, user=member) == second
+    assert reports.report_open(meeting=second.meeting, user=member) == second
 
 
 def test_publish_renders_sanitized_html_and_emails_the_list_once(report, member, team):
     team.mailing_list = "ops-list@example.org"
     team.save()
-    topic = services.topic_add(report=report, user=member, title="Draining")
-    services.topic_update(
+    topic = reports.topic_add(report=report, user=member, title="Draining")
+    reports.topic_update(
         topic=topic,
         user=member,
         version=topic.version,
         discussion="**Bold** <script>alert(1)</script>",
         reply=Topic.Reply.ANSWERED,
     )
-    services.topic_action_item_add(topic=topic, user=member, title="Drain it", owner=member)
-    published = services.report_publish(report=report, user=member)
+    reports.topic_action_item_add(topic=topic, user=member, title="Drain it", owner=member)
+    published = reports.report_publish(report=report, user=member)
     assert published.status == MeetingReport.Status.PUBLISHED
     assert "<strong>Bold</strong>" in published.html
     assert "<script>" not in published.html
     assert "1. Draining" in published.text
     assert "Action: Drain it — member" in published.text
     with pytest.raises(ValidationError):
-        services.report_publish(report=published, user=member)
+        reports.report_publish(report=published, user=member)
     with pytest.raises(ValidationError):
-        services.report_save(report=published, user=member, data=editor_state(published))
+        reports.report_save(report=published, user=member, data=editor_state(published))
 
     email = OutboundEmail.objects.get(key=f"report-published:{report.pk}")
     assert email.to == ["ops-list@example.org"]
@@ -322,21 +322,21 @@ def test_publish_renders_sanitized_html_and_emails_the_list_once(report, member,
 
 
 def test_an_untitled_topic_blocks_publishing(report, member):
-    services.topic_add(report=report, user=member)
+    reports.topic_add(report=report, user=member)
     with pytest.raises(ValidationError, match="title"):
-        services.report_publish(report=report, user=member)
+        reports.report_publish(report=report, user=member)
 
 
 def test_reminder_goes_out_once_after_n_hours_to_the_author(series, member, lead):
     meeting = meeting_on(series, MONDAY)  # 15:00-16:00 UTC
-    services.report_open(meeting=meeting, user=member)
+    reports.report_open(meeting=meeting, user=member)
     with time_machine.travel(dt.datetime(2027, 3, 22, 18, 30, tzinfo=UTC), tick=False):
-        assert services.reminders_due_ids() == []
-        assert services.report_reminder_send(meeting_id=meeting.pk) is False
+        assert reminders.reminders_due_ids() == []
+        assert reminders.report_reminder_send(meeting_id=meeting.pk) is False
     with time_machine.travel(dt.datetime(2027, 3, 22, 19, 5, tzinfo=UTC), tick=False):
-        assert services.reminders_due_ids() == [meeting.pk]
-        assert services.report_reminder_send(meeting_id=meeting.pk) is True
-        assert services.report_reminder_send(meeting_id=meeting.pk) is False
+        assert reminders.reminders_due_ids() == [meeting.pk]
+        assert reminders.report_reminder_send(meeting_id=meeting.pk) is True
+        assert reminders.report_reminder_send(meeting_id=meeting.pk) is False
     email = OutboundEmail.objects.get(key=f"report-reminder:{meeting.pk}")
     assert email.to == [member.email]
     email_send(email_id=email.pk)
@@ -346,21 +346,21 @@ def test_reminder_goes_out_once_after_n_hours_to_the_author(series, member, lead
 
 def test_reminder_recipients_without_a_draft(series, team, lead):
     meeting = meeting_on(series, MONDAY)
-    assert services.reminder_recipients(meeting=meeting) == [lead.email]  # the series' contact
+    assert reminders.reminder_recipients(meeting=meeting) == [lead.email]  # the series' contact
     series.contact = None
     series.save()
     other_lead = MembershipFactory(team=team, role=Membership.Role.LEAD).user
     meeting.refresh_from_db()
-    assert services.reminder_recipients(meeting=meeting) == sorted([lead.email, other_lead.email])
+    assert reminders.reminder_recipients(meeting=meeting) == sorted([lead.email, other_lead.email])
 
 
 def test_no_reminder_for_published_cancelled_or_uncovered_meetings(series, team, member):
     published = meeting_on(series, MONDAY)
-    report = services.report_open(meeting=published, user=member)
-    services.report_publish(report=report, user=member)
+    report = reports.report_open(meeting=published, user=member)
+    reports.report_publish(report=report, user=member)
     cancelled = meeting_on(series, MONDAY + dt.timedelta(days=7))
     services.meeting_cancel(meeting=cancelled)
     other = make_series(team, title="Not covered", shifter_covers=False)
     meeting_on(other, MONDAY)
     with time_machine.travel(dt.datetime(2027, 4, 1, 12, 0, tzinfo=UTC), tick=False):
-        assert services.reminders_due_ids() == []
+        assert reminders.reminders_due_ids() == []

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from incidents.models import ActionItem
-from meetings import services
+from meetings import report_inputs, reports
 from meetings.models import Meeting, MeetingReport, MeetingSeries, ReportRevision, Topic
 from tests.meetings.factories import make_series, meeting_on
 from tests.meetings.htmlform import form_fields
@@ -27,7 +27,7 @@ def meeting(series):
 
 @pytest.fixture
 def report(meeting, member):
-    return services.report_open(meeting=meeting, user=member)
+    return reports.report_open(meeting=meeting, user=member)
 
 
 def _users(lead, member, outsider):
@@ -208,7 +208,7 @@ def test_the_editor_as_plain_form_posts(user_client, member, meeting):
 
 
 def test_bad_values_give_a_400_and_change_nothing(user_client, member, report):
-    topic = services.topic_add(report=report, user=member, title="T")
+    topic = reports.topic_add(report=report, user=member, title="T")
     client = user_client(member)
     url = f"/meetings/{report.meeting_id}/report/"
     fields = form_fields(client.get(url).content.decode())
@@ -226,7 +226,7 @@ def test_bad_values_give_a_400_and_change_nothing(user_client, member, report):
 
 
 def test_autosave_answers_with_the_saved_state_and_new_versions(user_client, member, report):
-    topic = services.topic_add(report=report, user=member, title="T")
+    topic = reports.topic_add(report=report, user=member, title="T")
     url = f"/meetings/{report.meeting_id}/report/"
     with time_machine.travel(dt.datetime(2027, 3, 22, 15, 20, 5, tzinfo=UTC), tick=False):
         client = user_client(member)
@@ -241,14 +241,14 @@ def test_autosave_answers_with_the_saved_state_and_new_versions(user_client, mem
     assert (topic.decision, topic.version) == ("Go ahead", 2)
     # The same post again (nothing new typed) changes nothing.
     fields[f"topic-{topic.pk}-version"] = ["2"]
-    fields[f"topic-{topic.pk}-base"] = [services.topic_fingerprint(topic, [])]
+    fields[f"topic-{topic.pk}-base"] = [report_inputs.topic_fingerprint(topic, [])]
     client.post(f"{url}autosave/", fields, **HTMX)
     topic.refresh_from_db()
     assert topic.version == 2
 
 
 def test_autosave_with_a_stale_version_is_a_409_showing_both(user_client, member, lead, report):
-    topic = services.topic_add(report=report, user=member, title="T")
+    topic = reports.topic_add(report=report, user=member, title="T")
     url = f"/meetings/{report.meeting_id}/report/"
     stale = form_fields(user_client(lead).get(url).content.decode())
     fresh = dict(stale)
@@ -297,9 +297,9 @@ def test_htmx_buttons_rerender_the_editor_in_place(user_client, member, report):
 
 
 def test_revisions_page_lists_snapshots(user_client, member, report):
-    topic = services.topic_add(report=report, user=member, title="Visible in history")
-    services.topic_action_item_add(topic=topic, user=member, title="Its action item")
-    services.topic_delete(topic=topic, user=member)
+    topic = reports.topic_add(report=report, user=member, title="Visible in history")
+    reports.topic_action_item_add(topic=topic, user=member, title="Its action item")
+    reports.topic_delete(topic=topic, user=member)
     page = user_client(member).get(f"/meetings/{report.meeting_id}/report/revisions/")
     assert page.status_code == 200
     assert "The removed topic <strong>Visible in history</strong>" in page.content.decode()
@@ -308,10 +308,10 @@ def test_revisions_page_lists_snapshots(user_client, member, report):
 
 
 def _published(series, member, day, text):
-    report = services.report_open(meeting=meeting_on(series, day), user=member)
-    topic = services.topic_add(report=report, user=member, title=text)
-    services.topic_update(topic=topic, user=member, version=topic.version, discussion=text)
-    return services.report_publish(report=report, user=member)
+    report = reports.report_open(meeting=meeting_on(series, day), user=member)
+    topic = reports.topic_add(report=report, user=member, title=text)
+    reports.topic_update(topic=topic, user=member, version=topic.version, discussion=text)
+    return reports.report_publish(report=report, user=member)
 
 
 def test_archive_search_and_compile(user_client, member, series):
@@ -344,9 +344,9 @@ def test_published_report_links_previous_and_next(user_client, member, series):
 
 def _fill_report(report, member, topics):
     for number in range(topics):
-        topic = services.topic_add(report=report, user=member, title=f"Topic {number}")
+        topic = reports.topic_add(report=report, user=member, title=f"Topic {number}")
         for item_number in range(2):
-            services.topic_action_item_add(
+            reports.topic_action_item_add(
                 topic=topic, user=member, title=f"Item {number}.{item_number}", owner=member
             )
 
@@ -357,14 +357,14 @@ def test_report_page_queries_are_constant(
     user_client, member, series, django_assert_num_queries, topics, published, expected
 ):
     """50 topics x 2 action items or 3 x 2: the same number of queries (no N+1)."""
-    earlier = services.report_open(meeting=meeting_on(series, MONDAY), user=member)
+    earlier = reports.report_open(meeting=meeting_on(series, MONDAY), user=member)
     _fill_report(earlier, member, topics)  # open items carried over to the next report
-    report = services.report_open(
+    report = reports.report_open(
         meeting=meeting_on(series, MONDAY + dt.timedelta(days=7)), user=member
     )
     _fill_report(report, member, topics)
     if published:
-        services.report_publish(report=report, user=member)
+        reports.report_publish(report=report, user=member)
     client = user_client(member)
     with django_assert_num_queries(expected):
         assert client.get(f"/meetings/{report.meeting_id}/report/").status_code == 200
