@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meetings.feeds import team_meeting_events
-from shifts import selectors, services
+from shifts import leave, selectors, services, swap_requests
 from shifts.feeds import team_shift_events
 from shifts.models import Override, Rotation, Shift, SwapRequest, Unavailability
 from teams.ical import FeedEvent
@@ -499,7 +499,9 @@ class SwapRequestViewSet(TeamScopedViewSet):
         serializer.is_valid(raise_exception=True)
         shift_of_team(team, serializer.validated_data["shift"], "shift")
         shift_of_team(team, serializer.validated_data.get("counter_shift"), "counter_shift")
-        swap = services.swap_request_create(requester=actor(request), **serializer.validated_data)
+        swap = swap_requests.swap_request_create(
+            requester=actor(request), **serializer.validated_data
+        )
         return Response(
             SwapRequestSerializer(self.get_queryset().get(pk=swap.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -513,17 +515,17 @@ class SwapRequestViewSet(TeamScopedViewSet):
     @extend_schema(parameters=[ID], request=None, responses=SwapRequestSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, team_slug: str, pk: str) -> Response:
-        return self._decide(pk, services.swap_request_accept)
+        return self._decide(pk, swap_requests.swap_request_accept)
 
     @extend_schema(parameters=[ID], request=None, responses=SwapRequestSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, team_slug: str, pk: str) -> Response:
-        return self._decide(pk, services.swap_request_decline)
+        return self._decide(pk, swap_requests.swap_request_decline)
 
     @extend_schema(parameters=[ID], request=None, responses=SwapRequestSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, team_slug: str, pk: str) -> Response:
-        return self._decide(pk, services.swap_request_cancel)
+        return self._decide(pk, swap_requests.swap_request_cancel)
 
 
 # --- Unavailability --------------------------------------------------------------------
@@ -574,7 +576,7 @@ class UnavailabilityViewSet(TeamScopedViewSet):
         serializer = UnavailabilitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        period = services.unavailability_create(
+        period = leave.unavailability_create(
             team=team,
             actor=actor(request),
             user=data.get("user"),
@@ -588,5 +590,5 @@ class UnavailabilityViewSet(TeamScopedViewSet):
     @extend_schema(parameters=[ID])
     def destroy(self, request: Request, team_slug: str, pk: str) -> Response:
         period = get_object_or_404(self.get_queryset(), pk=pk)
-        services.unavailability_delete(period=period, actor=actor(request))
+        leave.unavailability_delete(period=period, actor=actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from shifts import services
+from shifts import leave, services, swap_requests
 from shifts.models import Override, Rotation, Shift, SwapRequest, Unavailability
 from teams.demo import DemoContext
 from teams.timezones import zone
@@ -44,7 +44,7 @@ def seed(context: DemoContext) -> None:
 
     if not Unavailability.objects.filter(team=team, note=VACATION_NOTE).exists():
         start = this_monday + dt.timedelta(weeks=3)
-        services.unavailability_create(
+        leave.unavailability_create(
             team=team,
             actor=users["dave"],
             user=users["dave"],
@@ -59,18 +59,18 @@ def seed(context: DemoContext) -> None:
         bobs = future.filter(assignee=users["bob"]).first()
         carols = future.filter(assignee=users["carol"]).first()
         if bobs and carols:
-            swap = services.swap_request_create(
+            swap = swap_requests.swap_request_create(
                 requester=users["bob"],
                 shift=bobs,
                 recipient=users["carol"],
                 counter_shift=carols,
                 message=SWAP_MESSAGE,
             )
-            services.swap_request_accept(swap=swap, actor=users["carol"])
+            swap_requests.swap_request_accept(swap=swap, actor=users["carol"])
     if not SwapRequest.objects.filter(team=team, message=GIVEAWAY_MESSAGE).exists():
         alices = future.filter(assignee=users["alice"]).first()
         if alices:
-            services.swap_request_create(
+            swap_requests.swap_request_create(
                 requester=users["alice"],
                 shift=alices,
                 recipient=users["dave"],

@@ -31,17 +31,12 @@ from meetings.feeds import (
 )
 from meetings.models import Meeting, MeetingSeries
 from shifts.models import Override, Rotation, Shift, ShiftEvent
+from shifts.services import name_of
 from teams.feeds import FeedLink, FeedVersion, calendar_response
 from teams.ical import FeedEvent, feed_calendar_bytes
 from teams.models import Profile, Team
 from teams.selectors import feed_user_for_token, memberships_for_user, profile_for_user
 from teams.timezones import zone
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return "Nobody"
-    return user.get_full_name() or user.get_username()
 
 
 def feed_shifts(
@@ -85,7 +80,7 @@ def shift_events(shift: Shift, *, host: str, person_id: int | None = None) -> li
             FeedEvent(
                 uid=f"shift-{shift.pk}{'-' + key if key else ''}@{host}",
                 kind="shift",
-                title=f"{_name(person)} on shift ({team_name})",
+                title=f"{name_of(person) if person else 'Nobody'} on shift ({team_name})",
                 start=start.astimezone(tz),
                 end=end.astimezone(tz),
                 sequence=sequence,
@@ -101,7 +96,7 @@ def shift_events(shift: Shift, *, host: str, person_id: int | None = None) -> li
         if cover.start_at > cursor:
             piece(shift.assignee, cursor, cover.start_at, key, "")
         reason = f" {cover.reason}" if cover.reason else ""
-        note = f" Covering for {_name(shift.assignee)}.{reason}"
+        note = f" Covering for {name_of(shift.assignee)}.{reason}"
         piece(cover.user, cover.start_at, cover.end_at, f"cover-{cover.pk}", note)
         cursor, key = cover.end_at, f"after-{cover.pk}"
     if cursor < shift.end_at:
@@ -233,7 +228,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 
     def build() -> bytes:
         return feed_calendar_bytes(
-            name=f"Shiftdesk: {_name(user)}",
+            name=f"Shiftdesk: {name_of(user)}",
             description="My shifts and my teams' meetings (Shiftdesk)",
             events=personal_events(
                 user=user, team_ids=team_ids, start=start, covered_only=covered_only

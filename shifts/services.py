@@ -1,4 +1,5 @@
-"""Every write about rotations, shifts, overrides, swaps and unavailability."""
+"""Every write about rotations, their shifts and overrides (swaps: shifts.swap_requests;
+leave: shifts.leave)."""
 
 import datetime as dt
 from collections import defaultdict
@@ -11,20 +12,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from outbox.services import email_queue
 from shifts.models import (
     Override,
     Participant,
     Rotation,
     Shift,
     ShiftEvent,
-    SwapRequest,
     Unavailability,
 )
 from shifts.rotation import assign, initial_queue
-from teams.ical import IcsError, parse_periods
 from teams.models import Membership, Team
-from teams.selectors import membership_role, role_at_least, user_display_zone_name
+from teams.selectors import membership_role, role_at_least
 from teams.timezones import zone
 
 ROTATION_FIELDS = frozenset(
@@ -53,7 +51,7 @@ def is_team_lead(*, user: User, team: Team) -> bool:
     )
 
 
-def _check_members(*, team: Team, users: Sequence[User], field: str) -> None:
+def check_members(*, team: Team, users: Sequence[User], field: str) -> None:
     ids = {user.pk for user in users}
     members = set(
         Membership.objects.active()
@@ -69,7 +67,7 @@ def _local(instant: dt.datetime, team: Team) -> str:
     return f"{instant.astimezone(zone(team.time_zone)):%a %d %b %Y %H:%M} ({team.time_zone})"
 
 
-def _name(user: User | None) -> str:
+def name_of(user: User | None) -> str:
     if user is None:
         return "nobody"
     return user.get_full_name() or user.get_username()
@@ -127,7 +125,7 @@ def rotation_set_participants(
         raise ValidationError({"participants": "A rotation needs at least one participant."})
     if len({user.pk for user in participants}) != len(participants):
         raise ValidationError({"participants": "Each person can appear only once."})
-    _check_members(team=rotation.team, users=participants, field="participants")
+    check_members(team=rotation.team, users=participants, field="participants")
     rotation.participants.all().delete()
     Participant.objects.bulk_create(
         Participant(rotation=rotation, user=user, position=position)
@@ -270,7 +268,7 @@ def shift_assign(
     )
     if shift.start_at <= now:
         raise ValidationError({"assignee": "This shift has started; past shifts are history."})
-    _check_members(team=shift.team, users=[assignee], field="assignee")
+    check_members(team=shift.team, users=[assignee], field="assignee")
     previous = shift.assignee
     shift.assignee = assignee
     shift.origin = Shift.Origin.MANUAL
@@ -279,7 +277,7 @@ def shift_assign(
         shift=shift,
         kind=ShiftEvent.Kind.REASSIGNED,
         actor=actor,
-        description=f"Set by hand: {_name(assignee)} instead of {_name(previous)}.",
+        description=f"Set by hand: {name_of(assignee)} instead of {name_of(previous)}.",
     )
     return shift
 
@@ -314,12 +312,12 @@ def override_create(
             }
         )
     if user.pk == shift.assignee_id:
-        raise ValidationError({"user": f"{_name(user)} is already on this shift."})
+        raise ValidationError({"user": f"{name_of(user)} is already on this shift."})
     if not (
         is_team_lead(user=created_by, team=team) or created_by.pk in (user.pk, shift.assignee_id)
     ):
         raise PermissionDenied("Only the people on the shift or a lead may arrange cover.")
-    _check_members(team=team, users=[user], field="user")
+    check_members(team=team, users=[user], field="user")
     clash = (
         shift.overrides.select_related("user")
         .filter(start_at__lt=end_at, end_at__gt=start_at)
@@ -328,7 +326,7 @@ def override_create(
     if clash is not None:
         raise ValidationError(
             {
-                "start_at": f"This overlaps the cover by {_name(clash.user)} from "
+                "start_at": f"This overlaps the cover by {name_of(clash.user)} from "
                 f"{_local(clash.start_at, team)} to {_local(clash.end_at, team)}; "
                 "change or remove that one first."
             }
@@ -345,7 +343,7 @@ def override_create(
         shift=shift,
         kind=ShiftEvent.Kind.OVERRIDE_ADDED,
         actor=created_by,
-        description=f"{_name(user)} covers {_local(start_at, team)} to {_local(end_at, team)}"
+        description=f"{name_of(user)} covers {_local(start_at, team)} to {_local(end_at, team)}"
         + (f": {reason}" if reason else "."),
     )
     return override
@@ -367,344 +365,7 @@ def override_delete(*, override: Override, actor: User) -> None:
         shift=shift,
         kind=ShiftEvent.Kind.OVERRIDE_REMOVED,
         actor=actor,
-        description=f"Cover by {_name(override.user)} from "
+        description=f"Cover by {name_of(override.user)} from "
         f"{_local(override.start_at, shift.team)} removed.",
     )
     override.delete()
-
-
-# --- Swap requests --------------------------------------------------------------------
-
-
-def _notify(*, key: str, user: User, subject: str, body: str) -> None:
-    if user.email:
-        email_queue(key=f"{key}:{user.pk}", to=[user.email], subject=subject, text_body=body)
-
-
-def _describe(shift: Shift, user: User) -> str:
-    viewer_zone = zone(user_display_zone_name(user=user))
-    start = shift.start_at.astimezone(viewer_zone)
-    end = shift.end_at.astimezone(viewer_zone)
-    when = f"{start:%a %d %b %Y %H:%M} to {end:%a %d %b %Y %H:%M}"
-    return f"{shift.rotation.name}: {when} ({viewer_zone.key})"
-
-
-@transaction.atomic
-def swap_request_create(
-    *,
-    requester: User,
-    shift: Shift,
-    recipient: User,
-    counter_shift: Shift | None = None,
-    message: str = "",
-    now: dt.datetime | None = None,
-) -> SwapRequest:
-    """Offer my future shift to a teammate, for nothing (give-away) or for one of theirs."""
-    now = now or timezone.now()
-    team = shift.team
-    if shift.assignee_id != requester.pk:
-        raise ValidationError({"shift": "You can only offer a shift you are on."})
-    if shift.start_at <= now:
-        raise ValidationError(
-            {"shift": "This shift has already started; past shifts cannot be swapped."}
-        )
-    if recipient.pk == requester.pk:
-        raise ValidationError({"recipient": "Propose the swap to someone else."})
-    _check_members(team=team, users=[recipient], field="recipient")
-    if counter_shift is not None:
-        if counter_shift.rotation_id != shift.rotation_id:
-            raise ValidationError({"counter_shift": "Both shifts must be in the same rotation."})
-        if counter_shift.assignee_id != recipient.pk:
-            raise ValidationError({"counter_shift": f"{_name(recipient)} is not on that shift."})
-        if counter_shift.start_at <= now:
-            raise ValidationError(
-                {"counter_shift": "That shift has already started; past shifts cannot be swapped."}
-            )
-    swap = SwapRequest.objects.create(
-        team=team,
-        requester=requester,
-        recipient=recipient,
-        shift=shift,
-        counter_shift=counter_shift,
-        message=message,
-    )
-    offer = f"{_name(requester)} asks you to take their shift\n  {_describe(shift, recipient)}\n"
-    if counter_shift is not None:
-        offer += f"in exchange for yours\n  {_describe(counter_shift, recipient)}\n"
-    if message:
-        offer += f"\nMessage: {message}\n"
-    _notify(
-        key=f"swap-requested:{swap.pk}",
-        user=recipient,
-        subject=f"[{team.name}] Shift swap request from {_name(requester)}",
-        body=offer + "\nAccept or decline it on the team's schedule page.",
-    )
-    return swap
-
-
-def _locked_pending(swap: SwapRequest) -> SwapRequest:
-    """Re-read the request under a row lock: a concurrent decision waits, then sees its result."""
-    locked = (
-        SwapRequest.objects.select_for_update(of=("self",))
-        .select_related("team", "requester", "recipient")
-        .get(pk=swap.pk)
-    )
-    if locked.status != SwapRequest.Status.PENDING:
-        raise ValidationError(
-            f"This swap request was already {locked.get_status_display().lower()}."
-        )
-    return locked
-
-
-@transaction.atomic
-def swap_request_accept(
-    *, swap: SwapRequest, actor: User, now: dt.datetime | None = None
-) -> SwapRequest:
-    """The recipient (or a lead for them) accepts: the shifts change hands atomically.
-
-    Two concurrent accepts cannot both win: the request row is locked (PostgreSQL) or the
-    transaction is IMMEDIATE (SQLite); the second sees "already accepted".
-    """
-    now = now or timezone.now()
-    swap = _locked_pending(swap)
-    if actor.pk != swap.recipient_id and not is_team_lead(user=actor, team=swap.team):
-        raise PermissionDenied("Only the person asked, or a lead, may accept this swap.")
-    ids = [swap.shift_id] + ([swap.counter_shift_id] if swap.counter_shift_id else [])
-    shifts = {
-        shift.pk: shift
-        for shift in Shift.objects.select_for_update(of=("self",))
-        .select_related("rotation")
-        .filter(pk__in=ids)
-    }
-    shift = shifts[swap.shift_id]
-    counter = shifts.get(swap.counter_shift_id) if swap.counter_shift_id else None
-    if shift.assignee_id != swap.requester_id or (
-        counter and counter.assignee_id != swap.recipient_id
-    ):
-        raise ValidationError("The shifts have changed hands since this request was made.")
-    if shift.start_at <= now or (counter and counter.start_at <= now):
-        raise ValidationError(
-            "A shift in this request has already started; past shifts cannot be swapped."
-        )
-    requester, recipient = swap.requester, swap.recipient
-    shift.assignee_id, shift.origin = recipient.pk, Shift.Origin.SWAPPED
-    changed = [shift]
-    events = [
-        ShiftEvent(
-            shift=shift,
-            kind=ShiftEvent.Kind.SWAPPED,
-            actor=actor,
-            description=f"{_name(requester)} handed this shift to {_name(recipient)}"
-            f" (swap #{swap.pk}).",
-        )
-    ]
-    if counter is not None:
-        counter.assignee_id, counter.origin = requester.pk, Shift.Origin.SWAPPED
-        changed.append(counter)
-        events.append(
-            ShiftEvent(
-                shift=counter,
-                kind=ShiftEvent.Kind.SWAPPED,
-                actor=actor,
-                description=f"{_name(recipient)} handed this shift to {_name(requester)}"
-                f" (swap #{swap.pk}).",
-            )
-        )
-    Shift.objects.bulk_update(changed, ["assignee", "origin"])
-    ShiftEvent.objects.bulk_create(events)
-    swap.status = SwapRequest.Status.ACCEPTED
-    swap.decided_at = now
-    swap.decided_by = actor
-    swap.save(update_fields=["status", "decided_at", "decided_by"])
-    by = "" if actor.pk == recipient.pk else f" ({_name(actor)} decided for {_name(recipient)})"
-    for person in (requester, recipient):
-        body = f"The swap between {_name(requester)} and {_name(recipient)} was accepted{by}.\n\n"
-        body += f"{_name(recipient)} now has\n  {_describe(shift, person)}\n"
-        if counter is not None:
-            body += f"{_name(requester)} now has\n  {_describe(counter, person)}\n"
-        _notify(
-            key=f"swap-accepted:{swap.pk}",
-            user=person,
-            subject=f"[{swap.team.name}] Shift swap accepted",
-            body=body,
-        )
-    return swap
-
-
-@transaction.atomic
-def swap_request_decline(
-    *, swap: SwapRequest, actor: User, now: dt.datetime | None = None
-) -> SwapRequest:
-    swap = _locked_pending(swap)
-    if actor.pk != swap.recipient_id and not is_team_lead(user=actor, team=swap.team):
-        raise PermissionDenied("Only the person asked, or a lead, may decline this swap.")
-    swap.status = SwapRequest.Status.DECLINED
-    swap.decided_at = now or timezone.now()
-    swap.decided_by = actor
-    swap.save(update_fields=["status", "decided_at", "decided_by"])
-    _notify(
-        key=f"swap-declined:{swap.pk}",
-        user=swap.requester,
-        subject=f"[{swap.team.name}] Shift swap declined",
-        body=f"{_name(actor)} declined your swap request #{swap.pk} to {_name(swap.recipient)}.",
-    )
-    return swap
-
-
-@transaction.atomic
-def swap_request_cancel(
-    *, swap: SwapRequest, actor: User, now: dt.datetime | None = None
-) -> SwapRequest:
-    swap = _locked_pending(swap)
-    if actor.pk != swap.requester_id:
-        raise PermissionDenied("Only the person who asked may cancel this swap request.")
-    swap.status = SwapRequest.Status.CANCELLED
-    swap.decided_at = now or timezone.now()
-    swap.decided_by = actor
-    swap.save(update_fields=["status", "decided_at", "decided_by"])
-    return swap
-
-
-# --- Unavailability -------------------------------------------------------------------
-
-
-def _replan_team(*, team: Team, now: dt.datetime | None) -> None:
-    for rotation in Rotation.objects.active().filter(team=team):
-        rotation_generate(rotation=rotation, now=now)
-
-
-@transaction.atomic
-def unavailability_create(
-    *,
-    team: Team,
-    actor: User,
-    user: User | None,
-    starts_on: dt.date,
-    ends_on: dt.date,
-    kind: str = Unavailability.Kind.VACATION,
-    note: str = "",
-    now: dt.datetime | None = None,
-    replan: bool = True,
-) -> Unavailability:
-    """Record leave (members for themselves, leads for anyone) or a team public holiday
-    (leads); future shifts are planned again around it (unless the caller does it once
-    for several periods: `replan=False`)."""
-    if kind not in Unavailability.Kind.values:
-        raise ValidationError({"kind": f"Unknown kind {kind!r}."})
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The end is before the start."})
-    is_lead = is_team_lead(user=actor, team=team)
-    if kind == Unavailability.Kind.PUBLIC_HOLIDAY:
-        if user is not None:
-            raise ValidationError(
-                {"user": "A public holiday applies to the whole team; leave the person empty."}
-            )
-        if not is_lead:
-            raise PermissionDenied("Only a lead may enter public holidays.")
-    else:
-        if user is None:
-            raise ValidationError({"user": "Say who is unavailable."})
-        if user.pk != actor.pk and not is_lead:
-            raise PermissionDenied("Only a lead may enter someone else's unavailability.")
-        _check_members(team=team, users=[user], field="user")
-    period = Unavailability(
-        team=team, user=user, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note
-    )
-    period.full_clean()
-    period.save()
-    if user is not None and replan:
-        _replan_team(team=team, now=now)
-    return period
-
-
-@dataclass(frozen=True)
-class ImportedDays:
-    """A period read from an .ics file as whole days in the team's zone (inclusive)."""
-
-    starts_on: dt.date
-    ends_on: dt.date
-    summary: str
-
-
-def ics_periods_as_days(*, team: Team, data: bytes, today: dt.date) -> list[ImportedDays]:
-    """Read an uploaded .ics file as whole days in the team's zone, from 92 days ago to
-    two years ahead; raises IcsError (a message for the user) for unusable files."""
-    tz = zone(team.time_zone)
-    window_start = dt.datetime.combine(today - dt.timedelta(days=92), dt.time(0), tzinfo=tz)
-    window_end = dt.datetime.combine(today + dt.timedelta(days=731), dt.time(0), tzinfo=tz)
-    periods = parse_periods(data, zone=tz, window_start=window_start, window_end=window_end)
-    days: dict[tuple[dt.date, dt.date, str], ImportedDays] = {}
-    for period in periods:
-        first = period.start.astimezone(tz).date()
-        end = period.end.astimezone(tz)
-        last = end.date() - dt.timedelta(days=1) if end.time() == dt.time(0) else end.date()
-        summary = period.summary[:200]
-        days.setdefault(
-            (first, max(first, last), summary),
-            ImportedDays(starts_on=first, ends_on=max(first, last), summary=summary),
-        )
-    if not days:
-        raise IcsError(
-            f"The file has no events between {window_start:%d %b %Y} and {window_end:%d %b %Y}."
-        )
-    return sorted(days.values(), key=lambda d: (d.starts_on, d.ends_on, d.summary))
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    skipped: int
-
-
-@transaction.atomic
-def unavailability_import(
-    *,
-    team: Team,
-    actor: User,
-    user: User | None,
-    kind: str,
-    periods: Sequence[ImportedDays],
-    now: dt.datetime | None = None,
-) -> ImportResult:
-    """Create the imported periods in one go (same rules as `unavailability_create`);
-    a period already entered with the same person, kind and days is skipped."""
-    if not periods:
-        raise ValidationError("There is nothing to import.")
-    existing = set(
-        Unavailability.objects.filter(team=team, user=user, kind=kind).values_list(
-            "starts_on", "ends_on"
-        )
-    )
-    created = skipped = 0
-    for period in periods:
-        if (period.starts_on, period.ends_on) in existing:
-            skipped += 1
-            continue
-        existing.add((period.starts_on, period.ends_on))
-        unavailability_create(
-            team=team,
-            actor=actor,
-            user=user,
-            kind=kind,
-            starts_on=period.starts_on,
-            ends_on=period.ends_on,
-            note=period.summary,
-            now=now,
-            replan=False,
-        )
-        created += 1
-    if user is not None and created:
-        _replan_team(team=team, now=now)
-    return ImportResult(created=created, skipped=skipped)
-
-
-@transaction.atomic
-def unavailability_delete(
-    *, period: Unavailability, actor: User, now: dt.datetime | None = None
-) -> None:
-    if period.user_id != actor.pk and not is_team_lead(user=actor, team=period.team):
-        raise PermissionDenied("Only a lead may remove someone else's unavailability.")
-    team, personal = period.team, period.user_id is not None
-    period.delete()
-    if personal:
-        _replan_team(team=team, now=now)

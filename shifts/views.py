@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import selectors as incident_selectors
-from shifts import selectors, services
+from shifts import leave, selectors, services, swap_requests
 from shifts.charts import fairness_chart, quarter_chart
 from shifts.forms import (
     OverrideForm,
@@ -191,7 +191,7 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
             return redirect(shift)
     if swap_form.is_bound and swap_form.is_valid():
         try:
-            services.swap_request_create(
+            swap_requests.swap_request_create(
                 requester=request.user, shift=shift, now=now, **swap_form.cleaned_data
             )
         except ValidationError as error:
@@ -235,9 +235,9 @@ def swaps(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 SWAP_ACTIONS = {
-    "accept": (services.swap_request_accept, "Swap accepted: the shifts changed hands."),
-    "decline": (services.swap_request_decline, "Swap declined."),
-    "cancel": (services.swap_request_cancel, "Swap request cancelled."),
+    "accept": (swap_requests.swap_request_accept, "Swap accepted: the shifts changed hands."),
+    "decline": (swap_requests.swap_request_decline, "Swap declined."),
+    "cancel": (swap_requests.swap_request_cancel, "Swap request cancelled."),
 }
 
 
@@ -295,7 +295,7 @@ def unavailability(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.unavailability_create(team=team, actor=request.user, **form.cleaned_data)
+            leave.unavailability_create(team=team, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -328,7 +328,7 @@ def unavailability_import(request: AuthenticatedRequest, slug: str) -> HttpRespo
         try:
             if upload.size > MAX_UPLOAD_BYTES:
                 raise IcsError(f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KiB.")
-            days = services.ics_periods_as_days(team=team, data=upload.read(), today=today)
+            days = leave.ics_periods_as_days(team=team, data=upload.read(), today=today)
         except IcsError as error:
             form.add_error("file", str(error))
         else:
@@ -369,7 +369,7 @@ def unavailability_import_confirm(request: AuthenticatedRequest, slug: str) -> H
         if data["actor"] != request.user.pk or data["team"] != team.pk:
             raise signing.BadSignature("Not this person's or this team's preview.")
         days = [
-            services.ImportedDays(
+            leave.ImportedDays(
                 starts_on=dt.date.fromisoformat(first),
                 ends_on=dt.date.fromisoformat(last),
                 summary=summary,
@@ -381,7 +381,7 @@ def unavailability_import_confirm(request: AuthenticatedRequest, slug: str) -> H
         return _unavailability_page(request, team, is_lead=_is_lead(request, team), status=400)
     person = User.objects.filter(pk=data["user"]).first() if data["user"] else None
     try:
-        result = services.unavailability_import(
+        result = leave.unavailability_import(
             team=team, actor=request.user, user=person, kind=data["kind"], periods=days
         )
     except ValidationError as error:
@@ -396,7 +396,7 @@ def unavailability_import_confirm(request: AuthenticatedRequest, slug: str) -> H
 def unavailability_delete(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team = _team(request, slug)
     period = get_object_or_404(selectors.unavailability_for_team(team=team), pk=pk)
-    services.unavailability_delete(period=period, actor=request.user)
+    leave.unavailability_delete(period=period, actor=request.user)
     messages.success(request, "Removed; future shifts were planned again.")
     return redirect("shifts:unavailability", slug=slug)
 

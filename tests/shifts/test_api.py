@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from shifts import services
+from shifts import services, swap_requests
 from shifts.models import Override, Rotation, Shift, SwapRequest, Unavailability
 from tests.shifts.factories import people, rotation
 from tests.teams.factories import MembershipFactory
@@ -176,7 +176,9 @@ def test_other_list_query_counts_are_constant(api_as, team, lead, count, django_
             end_at=mine.start_at + dt.timedelta(hours=2),
             created_by=lead,
         )
-        services.swap_request_create(requester=mine.assignee, shift=mine, recipient=lead, now=NOW)
+        swap_requests.swap_request_create(
+            requester=mine.assignee, shift=mine, recipient=lead, now=NOW
+        )
         Unavailability.objects.create(
             team=team,
             user=crew[n % 2],

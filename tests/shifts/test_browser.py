@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from shifts import services
+from shifts import leave, services
 from shifts.models import Shift, SwapRequest
 from teams.models import Membership
 from tests.conftest import browser_login
@@ -31,7 +31,7 @@ def test_schedule_swap_and_fairness_in_the_browser(page, screenshot):
         name="Developer on shift",
         start_on=today - dt.timedelta(weeks=8),
     )
-    services.unavailability_create(
+    leave.unavailability_create(
         team=team,
         actor=bob,
         user=bob,

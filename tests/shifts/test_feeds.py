@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from meetings.models import Meeting
-from shifts import services
+from shifts import services, swap_requests
 from shifts.models import Shift
 from teams import services as team_services
 from teams.feeds import feed_token_value
@@ -136,8 +136,8 @@ def test_uid_stable_and_sequence_grows_across_cover_swap_and_reassign(client, we
 
     taker = next(p for p in crew if p != other)
     shift.refresh_from_db()
-    swap = services.swap_request_create(requester=other, shift=shift, recipient=taker)
-    services.swap_request_accept(swap=swap, actor=taker)
+    swap = swap_requests.swap_request_create(requester=other, shift=shift, recipient=taker)
+    swap_requests.swap_request_accept(swap=swap, actor=taker)
     swapped = event_of(uid)
     assert swapped.decoded("sequence") == 3
     assert str(swapped["SUMMARY"]) == f"{name(taker)} on shift (Ops)"

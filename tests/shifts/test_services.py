@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from outbox import tasks as outbox_tasks
 from outbox.models import OutboundEmail
-from shifts import selectors, services
+from shifts import leave, selectors, services, swap_requests
 from shifts.models import Shift, ShiftEvent, SwapRequest, Unavailability
 from tests.shifts.factories import people, rotation
 from tests.teams.factories import MembershipFactory, TeamFactory
@@ -89,7 +89,7 @@ def test_unavailability_fairness_over_a_year(team, crew):
         crew, ["2027-02-01", "2027-05-10", "2027-08-02", "2027-10-11"], strict=True
     ):
         first = dt.date.fromisoformat(start)
-        services.unavailability_create(
+        leave.unavailability_create(
             team=team,
             actor=person,
             user=person,
@@ -97,7 +97,7 @@ def test_unavailability_fairness_over_a_year(team, crew):
             ends_on=first + dt.timedelta(days=13),
             now=NOW,
         )
-    services.unavailability_create(
+    leave.unavailability_create(
         team=team,
         actor=crew[1],
         user=crew[1],
@@ -130,7 +130,7 @@ def test_unavailability_fairness_over_a_year(team, crew):
 
 def test_public_holidays_count_apart_and_do_not_block(team, crew, lead):
     rot = rotation(team, crew[:2], now=NOW)
-    services.unavailability_create(
+    leave.unavailability_create(
         team=team,
         actor=lead,
         user=None,
@@ -146,7 +146,7 @@ def test_public_holidays_count_apart_and_do_not_block(team, crew, lead):
     first = report[0].quarters[0]
     assert first.holiday == 24.0
     with pytest.raises(PermissionDenied):
-        services.unavailability_create(
+        leave.unavailability_create(
             team=team,
             actor=crew[0],
             user=None,
@@ -260,7 +260,7 @@ def test_swap_exchange_accept_emails_both_and_keeps_history(
 ):
     rot = rotation(team, crew, now=NOW)
     mine, theirs = (Shift.objects.get(rotation=rot, slot=s) for s in (1, 2))
-    swap = services.swap_request_create(
+    swap = swap_requests.swap_request_create(
         requester=crew[1],
         shift=mine,
         recipient=crew[2],
@@ -268,7 +268,7 @@ def test_swap_exchange_accept_emails_both_and_keeps_history(
         message="dentist",
         now=NOW,
     )
-    services.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
+    swap_requests.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert (mine.assignee, theirs.assignee) == (crew[2], crew[1])
@@ -282,7 +282,7 @@ def test_swap_exchange_accept_emails_both_and_keeps_history(
         f"swap-requested:{swap.pk}:{crew[2].pk}",
     ]
     with pytest.raises(ValidationError, match="already accepted"):
-        services.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
+        swap_requests.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
     # planning again keeps the swap
     services.rotation_generate(rotation=rot, now=NOW)
     mine.refresh_from_db()
@@ -294,41 +294,47 @@ def test_swap_rules(team, crew, lead):
     first, second = (Shift.objects.get(rotation=rot, slot=s) for s in (0, 1))
     later = NOW + dt.timedelta(days=5)
     with pytest.raises(ValidationError, match="already started"):
-        services.swap_request_create(requester=crew[0], shift=first, recipient=crew[1], now=later)
+        swap_requests.swap_request_create(
+            requester=crew[0], shift=first, recipient=crew[1], now=later
+        )
     with pytest.raises(ValidationError, match="only offer a shift you are on"):
-        services.swap_request_create(requester=crew[1], shift=first, recipient=crew[2], now=NOW)
+        swap_requests.swap_request_create(
+            requester=crew[1], shift=first, recipient=crew[2], now=NOW
+        )
     outsider = MembershipFactory().user
     with pytest.raises(ValidationError, match="Not a member"):
-        services.swap_request_create(requester=crew[0], shift=first, recipient=outsider, now=NOW)
-    giveaway = services.swap_request_create(
+        swap_requests.swap_request_create(
+            requester=crew[0], shift=first, recipient=outsider, now=NOW
+        )
+    giveaway = swap_requests.swap_request_create(
         requester=crew[1], shift=second, recipient=crew[3], now=NOW
     )
     with pytest.raises(PermissionDenied):
-        services.swap_request_accept(swap=giveaway, actor=crew[0], now=NOW)
+        swap_requests.swap_request_accept(swap=giveaway, actor=crew[0], now=NOW)
     with pytest.raises(PermissionDenied):
-        services.swap_request_cancel(swap=giveaway, actor=crew[3], now=NOW)
-    services.swap_request_accept(swap=giveaway, actor=lead, now=NOW)  # a lead decides for dave
+        swap_requests.swap_request_cancel(swap=giveaway, actor=crew[3], now=NOW)
+    swap_requests.swap_request_accept(swap=giveaway, actor=lead, now=NOW)  # a lead decides for dave
     second.refresh_from_db()
     assert second.assignee == crew[3]
-    declined = services.swap_request_create(
+    declined = swap_requests.swap_request_create(
         requester=crew[3], shift=second, recipient=crew[0], now=NOW
     )
-    services.swap_request_decline(swap=declined, actor=crew[0], now=NOW)
-    cancelled = services.swap_request_create(
+    swap_requests.swap_request_decline(swap=declined, actor=crew[0], now=NOW)
+    cancelled = swap_requests.swap_request_create(
         requester=crew[3], shift=second, recipient=crew[0], now=NOW
     )
-    services.swap_request_cancel(swap=cancelled, actor=crew[3], now=NOW)
+    swap_requests.swap_request_cancel(swap=cancelled, actor=crew[3], now=NOW)
     assert list(SwapRequest.objects.order_by("pk").values_list("status", flat=True)) == [
         "accepted",
         "declined",
         "cancelled",
     ]
-    stale = services.swap_request_create(
+    stale = swap_requests.swap_request_create(
         requester=crew[3], shift=second, recipient=crew[0], now=NOW
     )
     services.shift_assign(shift=second, assignee=crew[2], actor=lead, now=NOW)
     with pytest.raises(ValidationError, match="changed hands"):
-        services.swap_request_accept(swap=stale, actor=crew[0], now=NOW)
+        swap_requests.swap_request_accept(swap=stale, actor=crew[0], now=NOW)
 
 
 def test_rotation_validation(team, crew, outsider):
@@ -342,7 +348,7 @@ def test_rotation_validation(team, crew, outsider):
     with pytest.raises(ValidationError, match="already has a rotation"):
         rotation(team, crew, now=NOW)
     with pytest.raises(ValidationError, match="before the start"):
-        services.unavailability_create(
+        leave.unavailability_create(
             team=team,
             actor=crew[0],
             user=crew[0],

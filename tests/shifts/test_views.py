@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from outbox.models import OutboundEmail
 from outbox.tasks import email_send
-from shifts import services, tasks
+from shifts import leave, services, swap_requests, tasks
 from shifts.models import Override, Participant, Rotation, Shift, SwapRequest, Unavailability
 from teams.services import profile_update
 from tests.shifts.factories import people, rotation
@@ -83,11 +83,11 @@ def test_schedule_marks_today_shows_cover_swap_and_leave(user_client, rot, membe
     )
     nxt = Shift.objects.get(rotation=rot, slot=current.slot + 1)
     later = Shift.objects.get(rotation=rot, slot=current.slot + 2)
-    swap = services.swap_request_create(
+    swap = swap_requests.swap_request_create(
         requester=nxt.assignee, shift=nxt, recipient=later.assignee, counter_shift=later
     )
-    services.swap_request_accept(swap=swap, actor=later.assignee)
-    services.unavailability_create(
+    swap_requests.swap_request_accept(swap=swap, actor=later.assignee)
+    leave.unavailability_create(
         team=team,
         actor=member,
         user=member,
@@ -129,7 +129,9 @@ def test_schedule_and_list_pages_query_counts_are_constant(
     for shift in shifts:
         if shift.start_at > NOW:
             other = next(p for p in crew if p != shift.assignee)
-            services.swap_request_create(requester=shift.assignee, shift=shift, recipient=other)
+            swap_requests.swap_request_create(
+                requester=shift.assignee, shift=shift, recipient=other
+            )
     client.force_login(lead)
     # session, user, zone (profile), team, role, rotation, participants, shifts, overrides,
     # leave, swaps, the lead check (role)
@@ -147,7 +149,7 @@ def test_schedule_and_list_pages_query_counts_are_constant(
 
 
 def test_fairness_page_and_csv(user_client, rot, lead, member, team):
-    services.unavailability_create(
+    leave.unavailability_create(
         team=team,
         actor=lead,
         user=None,
