@@ -58,6 +58,16 @@ class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+class TeamResourceViewSet(TeamScopedViewSet):
+    """A team's list of one kind of record, filterable, and each record by id."""
+
+    def list(self, request: Request, team_slug: str) -> Response:
+        return self.list_response(self.get_queryset())
+
+    def retrieve(self, request: Request, team_slug: str, pk: str) -> Response:
+        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+
 class TeamComponentField(serializers.SlugRelatedField[Component]):
     """A component of the URL's team, by name."""
 
@@ -185,7 +195,7 @@ class IncidentFilter(filters.FilterSet):
         return queryset.filter(status=Incident.Status.RESOLVED)
 
 
-class IncidentViewSet(TeamScopedViewSet):
+class IncidentViewSet(TeamResourceViewSet):
     """A team's incidents (the debugging log)."""
 
     serializer_class = IncidentSerializer
@@ -197,13 +207,6 @@ class IncidentViewSet(TeamScopedViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Incident.objects.none()
         return selectors.incident_list(team=self.get_team()).prefetch_related("related")
-
-    def list(self, request: Request, team_slug: str) -> Response:
-        return self.list_response(self.get_queryset())
-
-    def retrieve(self, request: Request, team_slug: str, pk: str) -> Response:
-        incident = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(self.get_serializer(incident).data)
 
     def create(self, request: Request, team_slug: str) -> Response:
         team = self.get_team(write=True)
@@ -393,7 +396,7 @@ class StatsQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class SupportRequestViewSet(TeamScopedViewSet):
+class SupportRequestViewSet(TeamResourceViewSet):
     """Questions from other teams, with their response and resolution times."""
 
     serializer_class = SupportRequestSerializer
@@ -404,12 +407,6 @@ class SupportRequestViewSet(TeamScopedViewSet):
         if getattr(self, "swagger_fake_view", False):
             return SupportRequest.objects.none()
         return selectors.support_request_list(team=self.get_team())
-
-    def list(self, request: Request, team_slug: str) -> Response:
-        return self.list_response(self.get_queryset())
-
-    def retrieve(self, request: Request, team_slug: str, pk: str) -> Response:
-        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
     def create(self, request: Request, team_slug: str) -> Response:
         team = self.get_team(write=True)
@@ -503,7 +500,7 @@ class ActionItemFilter(filters.FilterSet):
         return queryset.overdue() if value else queryset  # type: ignore[attr-defined]
 
 
-class ActionItemViewSet(TeamScopedViewSet):
+class ActionItemViewSet(TeamResourceViewSet):
     """The team's action items, whatever their source (meeting topic, incident)."""
 
     serializer_class = ActionItemSerializer
@@ -514,12 +511,6 @@ class ActionItemViewSet(TeamScopedViewSet):
         if getattr(self, "swagger_fake_view", False):
             return ActionItem.objects.none()
         return selectors.action_item_list(team=self.get_team(), user=self.request.user)
-
-    def list(self, request: Request, team_slug: str) -> Response:
-        return self.list_response(self.get_queryset())
-
-    def retrieve(self, request: Request, team_slug: str, pk: str) -> Response:
-        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
     def create(self, request: Request, team_slug: str) -> Response:
         team = self.get_team(write=True)
@@ -565,7 +556,7 @@ class KnowledgeEntrySerializer(serializers.ModelSerializer[KnowledgeEntry]):
         read_only_fields = ["source_incident", "created_at", "updated_at"]
 
 
-class KnowledgeEntryViewSet(TeamScopedViewSet):
+class KnowledgeEntryViewSet(TeamResourceViewSet):
     """Known misbehaviour: symptom, diagnosis, mitigation. Search with `?q=`."""
 
     serializer_class = KnowledgeEntrySerializer
@@ -583,9 +574,6 @@ class KnowledgeEntryViewSet(TeamScopedViewSet):
             OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search."),
         ]
     )
-    def list(self, request: Request, team_slug: str) -> Response:
-        return self.list_response(self.get_queryset())
-
     def retrieve(self, request: Request, team_slug: str, pk: str) -> Response:
         entry = selectors.knowledge_entry_get(team=self.get_team(), pk=int(pk))
         return Response(self.get_serializer(entry).data)
