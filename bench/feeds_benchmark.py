@@ -44,13 +44,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
-from meetings.feeds import feed_window_start
 from shifts import services
 from shifts.feeds import personal_events
 from teams import services as team_services
-from teams.feeds import feed_token_value
+from teams.feeds import feed_window_start
 from teams.ical import FeedEvent
 from teams.models import Membership, Team
+from teams.tokens import feed_token_value
 
 SLUG = "bench-feeds"
 RUNS = 15

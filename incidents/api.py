@@ -5,15 +5,14 @@ signed-in user reads a team open to all users; another team's private data is a 
 """
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,45 +26,8 @@ from incidents.models import (
     SupportRequest,
     TimelineEntry,
 )
-from teams.models import Membership, Team
-from teams.selectors import team_get_for_user
-
-
-class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
-    """Resolves the team in the URL: readers for GET, members for writes."""
-
-    def get_team(self, *, write: bool = False) -> Team:
-        return team_get_for_user(
-            user=self.request.user,
-            slug=self.kwargs["team_slug"],
-            min_role=Membership.Role.MEMBER if write else None,
-            readable=not write,
-        )
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = dict(super().get_serializer_context())
-        if "team_slug" in self.kwargs and not getattr(self, "swagger_fake_view", False):
-            context["team"] = self.get_team()
-        return context
-
-    @property
-    def user(self) -> User:
-        """The signed-in user (IsAuthenticated is the default permission)."""
-        return cast(User, self.request.user)
-
-    def list_response(self, queryset: QuerySet[Any]) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(queryset))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-class TeamResourceViewSet(TeamScopedViewSet):
-    """A team's list of one kind of record, filterable, and each record by id."""
-
-    def list(self, request: Request, team_slug: str) -> Response:
-        return self.list_response(self.get_queryset())
-
-    def retrieve(self, request: Request, team_slug: str, pk: str) -> Response:
-        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+from teams.models import Membership
+from teams.rest import TeamScopedViewSet, UsernameField
 
 
 class TeamComponentField(serializers.SlugRelatedField[Component]):
@@ -77,11 +39,6 @@ class TeamComponentField(serializers.SlugRelatedField[Component]):
     def get_queryset(self) -> QuerySet[Component]:
         team = self.context.get("team")
         return Component.objects.filter(team=team) if team else Component.objects.none()
-
-
-class UsernameField(serializers.SlugRelatedField[User]):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="username", queryset=User.objects.all(), **kwargs)
 
 
 # Components -------------------------------------------------------------------
@@ -105,7 +62,7 @@ class ComponentViewSet(TeamScopedViewSet):
         return Response(self.get_serializer(components, many=True).data)
 
     def create(self, request: Request, team_slug: str) -> Response:
-        team = self.get_team(write=True)
+        team = self.get_team(min_role=Membership.Role.MEMBER)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         component = services.component_create(team=team, **serializer.validated_data)
@@ -195,7 +152,7 @@ class IncidentFilter(filters.FilterSet):
         return queryset.filter(status=Incident.Status.RESOLVED)
 
 
-class IncidentViewSet(TeamResourceViewSet):
+class IncidentViewSet(TeamScopedViewSet):
     """A team's incidents (the debugging log)."""
 
     serializer_class = IncidentSerializer
@@ -209,7 +166,7 @@ class IncidentViewSet(TeamResourceViewSet):
         return selectors.incident_list(team=self.get_team()).prefetch_related("related")
 
     def create(self, request: Request, team_slug: str) -> Response:
-        team = self.get_team(write=True)
+        team = self.get_team(min_role=Membership.Role.MEMBER)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         incident = services.incident_open(
@@ -219,7 +176,7 @@ class IncidentViewSet(TeamResourceViewSet):
 
     @extend_schema(request=IncidentUpdateSerializer, responses=IncidentSerializer)
     def partial_update(self, request: Request, team_slug: str, pk: str) -> Response:
-        team = self.get_team(write=True)
+        team = self.get_team(min_role=Membership.Role.MEMBER)
         incident = selectors.incident_get(team=team, pk=int(pk))
         serializer = IncidentUpdateSerializer(
             incident, data=request.data, partial=True, context=self.get_serializer_context()
@@ -234,7 +191,9 @@ class IncidentViewSet(TeamResourceViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, team_slug: str, pk: str) -> Response:
         """Change the status; resolving needs a note, reopening a reason."""
-        incident = selectors.incident_get(team=self.get_team(write=True), pk=int(pk))
+        incident = selectors.incident_get(
+            team=self.get_team(min_role=Membership.Role.MEMBER), pk=int(pk)
+        )
         serializer = IncidentStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         incident = services.incident_set_status(
@@ -246,7 +205,9 @@ class IncidentViewSet(TeamResourceViewSet):
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, team_slug: str, pk: str) -> Response:
         """Hand the incident to another team member, with a note."""
-        incident = selectors.incident_get(team=self.get_team(write=True), pk=int(pk))
+        incident = selectors.incident_get(
+            team=self.get_team(min_role=Membership.Role.MEMBER), pk=int(pk)
+        )
         serializer = IncidentTransferSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         incident = services.incident_transfer(
@@ -279,7 +240,7 @@ class TimelineEntryViewSet(TeamScopedViewSet):
     queryset = TimelineEntry.objects.none()
 
     def get_incident(self, *, write: bool = False) -> Incident:
-        team = self.get_team(write=write)
+        team = self.get_team(min_role=Membership.Role.MEMBER if write else None)
         return get_object_or_404(Incident.objects.filter(team=team), pk=self.kwargs["incident_pk"])
 
     def list(self, request: Request, team_slug: str, incident_pk: str) -> Response:
@@ -396,7 +357,7 @@ class StatsQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class SupportRequestViewSet(TeamResourceViewSet):
+class SupportRequestViewSet(TeamScopedViewSet):
     """Questions from other teams, with their response and resolution times."""
 
     serializer_class = SupportRequestSerializer
@@ -409,7 +370,7 @@ class SupportRequestViewSet(TeamResourceViewSet):
         return selectors.support_request_list(team=self.get_team())
 
     def create(self, request: Request, team_slug: str) -> Response:
-        team = self.get_team(write=True)
+        team = self.get_team(min_role=Membership.Role.MEMBER)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = services.support_request_create(
@@ -418,7 +379,7 @@ class SupportRequestViewSet(TeamResourceViewSet):
         return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, team_slug: str, pk: str) -> Response:
-        team = self.get_team(write=True)
+        team = self.get_team(min_role=Membership.Role.MEMBER)
         item = get_object_or_404(selectors.support_request_list(team=team), pk=pk)
         serializer = self.get_serializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -500,7 +461,7 @@ class ActionItemFilter(filters.FilterSet):
         return queryset.overdue() if value else queryset  # type: ignore[attr-defined]
 
 
-class ActionItemViewSet(TeamResourceViewSet):
+class ActionItemViewSet(TeamScopedViewSet):
     """The team's action items, whatever their source (meeting topic, incident)."""
 
     serializer_class = ActionItemSerializer
@@ -513,7 +474,7 @@ class ActionItemViewSet(TeamResourceViewSet):
         return selectors.action_item_list(team=self.get_team(), user=self.request.user)
 
     def create(self, request: Request, team_slug: str) -> Response:
-        team = self.get_team(write=True)
+        team = self.get_team(min_role=Membership.Role.MEMBER)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = services.action_item_create(
@@ -522,7 +483,9 @@ class ActionItemViewSet(TeamResourceViewSet):
         return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, team_slug: str, pk: str) -> Response:
-        item = selectors.action_item_get(team=self.get_team(write=True), pk=int(pk))
+        item = selectors.action_item_get(
+            team=self.get_team(min_role=Membership.Role.MEMBER), pk=int(pk)
+        )
         serializer = self.get_serializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         item = services.action_item_update(action_item=item, **serializer.validated_data)
@@ -556,7 +519,7 @@ class KnowledgeEntrySerializer(serializers.ModelSerializer[KnowledgeEntry]):
         read_only_fields = ["source_incident", "created_at", "updated_at"]
 
 
-class KnowledgeEntryViewSet(TeamResourceViewSet):
+class KnowledgeEntryViewSet(TeamScopedViewSet):
     """Known misbehaviour: symptom, diagnosis, mitigation. Search with `?q=`."""
 
     serializer_class = KnowledgeEntrySerializer
@@ -579,7 +542,7 @@ class KnowledgeEntryViewSet(TeamResourceViewSet):
         return Response(self.get_serializer(entry).data)
 
     def create(self, request: Request, team_slug: str) -> Response:
-        team = self.get_team(write=True)
+        team = self.get_team(min_role=Membership.Role.MEMBER)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry = services.knowledge_entry_create(
@@ -588,7 +551,9 @@ class KnowledgeEntryViewSet(TeamResourceViewSet):
         return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, team_slug: str, pk: str) -> Response:
-        entry = selectors.knowledge_entry_get(team=self.get_team(write=True), pk=int(pk))
+        entry = selectors.knowledge_entry_get(
+            team=self.get_team(min_role=Membership.Role.MEMBER), pk=int(pk)
+        )
         serializer = self.get_serializer(entry, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         entry = services.knowledge_entry_update(

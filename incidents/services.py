@@ -19,8 +19,8 @@ from incidents.models import (
     TimelineEntry,
     TimelineEntryRevision,
 )
+from teams.access import team_access
 from teams.models import Membership, Team
-from teams.selectors import membership_role, role_at_least
 
 ACTION_ITEM_FIELDS = frozenset(
     {
@@ -426,7 +426,7 @@ def action_item_update(*, action_item: ActionItem, **fields: object) -> ActionIt
 def _check_may_touch_expert_only(*, team: Team, by: User) -> None:
     if by.is_staff:
         return
-    if not role_at_least(membership_role(user=by, team=team), Membership.Role.EXPERT):
+    if not team_access(user=by, team=team).is_expert:
         raise ValidationError(
             {"expert_only": "Only experts and leads may mark or edit expert-only procedures."}
         )

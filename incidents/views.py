@@ -18,18 +18,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import forms, selectors, services
 from incidents.models import ActionItem, Incident, TimelineEntry
+from teams.access import team_access
 from teams.forms import add_service_error
 from teams.models import Membership, Team
 from teams.requests import AuthenticatedRequest
-from teams.selectors import membership_role, role_at_least, team_get_for_user, teams_readable_by
+from teams.selectors import teams_readable_by
 
 
 def _reader(request: AuthenticatedRequest, slug: str) -> tuple[Team, dict[str, Any]]:
-    team = team_get_for_user(user=request.user, slug=slug, readable=True)
-    role = membership_role(user=request.user, team=team)
-    can_write = request.user.is_staff or role is not None
-    is_expert = request.user.is_staff or role_at_least(role, Membership.Role.EXPERT)
-    return team, {"team": team, "role": role, "can_write": can_write, "is_expert": is_expert}
+    access = team_access(user=request.user, slug=slug).require(readable=True)
+    team = access.team
+    context = {
+        "team": team,
+        "role": access.role,
+        "can_write": access.can_write,
+        "is_expert": access.is_expert,
+    }
+    return team, context
 
 
 def _page(request: AuthenticatedRequest, queryset: Any, per_page: int) -> dict[str, Any]:
@@ -41,7 +46,7 @@ def _page(request: AuthenticatedRequest, queryset: Any, per_page: int) -> dict[s
 
 
 def _writer(request: AuthenticatedRequest, slug: str) -> Team:
-    return team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.MEMBER)
+    return team_access(user=request.user, slug=slug).require(min_role=Membership.Role.MEMBER).team
 
 
 def index(request: AuthenticatedRequest) -> HttpResponse:

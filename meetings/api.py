@@ -18,9 +18,9 @@ from rest_framework.response import Response
 
 from meetings import report_inputs, reports, selectors, services
 from meetings.models import Meeting, MeetingReport, MeetingSeries, Topic
+from teams.access import team_access
 from teams.models import Membership
 from teams.search import text_search
-from teams.selectors import team_get_for_user
 from teams.timezones import validate_time_zone
 
 ConflictSerializer = inline_serializer(
@@ -107,8 +107,10 @@ class SeriesViewSet(viewsets.GenericViewSet[MeetingSeries]):
         serializer = SeriesCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        team = team_get_for_user(
-            user=request.user, slug=data.pop("team"), min_role=Membership.Role.LEAD
+        team = (
+            team_access(user=request.user, slug=data.pop("team"))
+            .require(min_role=Membership.Role.LEAD)
+            .team
         )
         series = services.series_create(team=team, **data)
         return Response(self.get_serializer(series).data, status=status.HTTP_201_CREATED)

@@ -6,46 +6,18 @@ edit that keeps the slot; SEQUENCE is the series' plus the occurrence's edit cou
 """
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.db.models import Count, Max, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from meetings.models import Meeting, MeetingSeries
-from teams.feeds import FeedLink, FeedVersion, calendar_response, feed_version
-from teams.ical import FeedEvent, feed_calendar_bytes
+from teams.feeds import FeedLink, TeamCalendarFeed, VersionParts, feed_host
+from teams.ical import FeedEvent
 from teams.models import Team
-from teams.selectors import feed_user_for_token, memberships_for_user
+from teams.selectors import memberships_for_user
 from teams.timezones import zone
-
-
-def feed_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "shiftdesk"
-
-
-def feed_window_start(*, now: dt.datetime | None = None) -> dt.datetime:
-    """The start of every feed: FEEDS_PAST_DAYS before today (UTC midnight), so the
-    window moves once a day."""
-    today = (now or timezone.now()).astimezone(dt.UTC).date()
-    day = today - dt.timedelta(days=settings.FEEDS_PAST_DAYS)
-    return dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
-
-
-def feed_team_for_token(*, token: str, slug: str) -> tuple[User, Team]:
-    """The token's user and the team, if that user is an active member; else 404."""
-    user = feed_user_for_token(token=token)
-    if user is None:
-        raise Http404("No such feed.")
-    membership = memberships_for_user(user=user).filter(team__slug=slug).first()
-    if membership is None:
-        raise Http404("No such feed.")
-    return user, membership.team
 
 
 def meetings_in_window(
@@ -74,14 +46,6 @@ def meetings_version_parts(
     )
     changes = [value for value in (occurrences["last"], series_row["last"]) if value]
     return parts, changes
-
-
-def version_of(
-    *, start: dt.datetime, parts: tuple[object, ...], changes: list[dt.datetime]
-) -> FeedVersion:
-    """Last-Modified is the latest change, but not before the window last moved."""
-    today = dt.datetime.combine(timezone.now().astimezone(dt.UTC).date(), dt.time(0), dt.UTC)
-    return feed_version(last_modified=max([today, *changes]), parts=(start.date(), *parts))
 
 
 def meeting_event(meeting: Meeting, *, host: str) -> FeedEvent:
@@ -126,35 +90,30 @@ def team_meeting_events(
     ]
 
 
-def team_meetings_feed_version(*, team: Team, start: dt.datetime) -> FeedVersion:
-    parts, changes = meetings_version_parts(
-        meetings=team_meetings(team).filter(end_at__gt=start),
-        series=MeetingSeries.objects.filter(team=team),
-    )
-    return version_of(start=start, parts=(team.name, *parts), changes=changes)
-
-
-@login_not_required
-@require_GET
-def team_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+class TeamMeetingsFeed(TeamCalendarFeed):
     """The team's meetings as an .ics feed (token in the URL; 304 when unchanged)."""
-    _, team = feed_team_for_token(token=token, slug=slug)
-    start = feed_window_start()
 
-    def build() -> bytes:
-        return feed_calendar_bytes(
-            name=f"{team.name} meetings",
-            description=f"Meetings of {team.name} (Shiftdesk)",
-            events=team_meeting_events(team=team, start=start),
-            stamp=timezone.now(),
+    def title(self, obj: Team) -> str:
+        return f"{obj.name} meetings"
+
+    def description(self, obj: Team) -> str:
+        return f"Meetings of {obj.name} (Shiftdesk)"
+
+    def filename(self, obj: Team) -> str:
+        return f"{obj.slug}-meetings.ics"
+
+    def events(self, obj: Team, start: dt.datetime) -> list[FeedEvent]:
+        return team_meeting_events(team=obj, start=start)
+
+    def version_parts(self, obj: Team, start: dt.datetime) -> VersionParts:
+        parts, changes = meetings_version_parts(
+            meetings=team_meetings(obj).filter(end_at__gt=start),
+            series=MeetingSeries.objects.filter(team=obj),
         )
+        return (obj.name, *parts), changes
 
-    return calendar_response(
-        request,
-        version=team_meetings_feed_version(team=team, start=start),
-        build=build,
-        filename=f"{team.slug}-meetings.ics",
-    )
+
+team_feed = TeamMeetingsFeed()
 
 
 def team_meeting_feed_links(user: User, token: str) -> list[FeedLink]:

@@ -1,6 +1,6 @@
 """Reads about meetings that pages, the API, the dashboard and reports share.
 
-Access goes through `teams.selectors.team_get_for_user` on the object's team: another
+Access goes through `teams.access.team_access` on the object's team: another
 team's meeting is a 404, a role too low a 403.
 """
 
@@ -22,9 +22,10 @@ from meetings.models import (
     Topic,
     TopicActionItem,
 )
+from teams.access import team_access
 from teams.models import Membership, Team
 from teams.search import text_search
-from teams.selectors import team_get_for_user, teams_for_user
+from teams.selectors import teams_for_user
 from teams.timezones import zone
 
 CURRENT_MEETING_AFTER = dt.timedelta(hours=2)
@@ -49,7 +50,7 @@ def series_get_for_user(
     series = MeetingSeries.objects.select_related("team", "contact").filter(pk=pk).first()
     if series is None:
         raise Http404("No such meeting series.")
-    team_get_for_user(user=user, slug=series.team.slug, min_role=min_role)
+    team_access(user=user, team=series.team).require(min_role=min_role)
     return series
 
 
@@ -65,7 +66,7 @@ def meeting_get_for_user(
     meeting = Meeting.objects.select_related("series__team", "report").filter(pk=pk).first()
     if meeting is None:
         raise Http404("No such meeting.")
-    team_get_for_user(user=user, slug=meeting.series.team.slug, min_role=min_role)
+    team_access(user=user, team=meeting.series.team).require(min_role=min_role)
     return meeting
 
 
@@ -79,7 +80,7 @@ def report_get_for_user(
     )
     if report is None:
         raise Http404("No such report.")
-    team_get_for_user(user=user, slug=report.meeting.series.team.slug, min_role=min_role)
+    team_access(user=user, team=report.meeting.series.team).require(min_role=min_role)
     return report
 
 
@@ -89,7 +90,7 @@ def topic_get_for_user(
     topic = Topic.objects.select_related("report__meeting__series__team").filter(pk=pk).first()
     if topic is None:
         raise Http404("No such topic.")
-    team_get_for_user(user=user, slug=topic.report.meeting.series.team.slug, min_role=min_role)
+    team_access(user=user, team=topic.report.meeting.series.team).require(min_role=min_role)
     return topic
 
 

@@ -30,10 +30,11 @@ from meetings.forms import (
     report_input_from_post,
 )
 from meetings.models import Meeting, MeetingReport, Topic
+from teams.access import team_access
 from teams.forms import add_service_error
 from teams.models import Membership
 from teams.requests import AuthenticatedRequest
-from teams.selectors import team_get_for_user, teams_for_user
+from teams.selectors import teams_for_user
 from teams.timezones import zone
 
 
@@ -60,7 +61,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def series_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    team = team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.LEAD)
+    team = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.LEAD).team
     form = SeriesForm(
         request.POST or None,
         members=selectors.members_for_team(team=team),
@@ -345,7 +346,7 @@ def report_revisions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def team_archive(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    team = team_get_for_user(user=request.user, slug=slug)
+    team = team_access(user=request.user, slug=slug).require().team
     form = ArchiveSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     reports = selectors.reports_published(team=team, query=query)[:100]

@@ -5,16 +5,15 @@ access check; writes go through shifts.services (their ValidationError becomes a
 """
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,23 +23,10 @@ from meetings.feeds import team_meeting_events
 from shifts import leave, selectors, services, swap_requests
 from shifts.feeds import team_shift_events
 from shifts.models import Override, Rotation, Shift, SwapRequest, Unavailability
+from teams.access import team_access
 from teams.ical import FeedEvent
 from teams.models import Membership, Team
-from teams.selectors import team_get_for_user
-
-TEAM_SLUG = OpenApiParameter("team_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
-ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def actor(request: Request) -> User:
-    """The signed-in user (every endpoint requires authentication)."""
-    return cast(User, request.user)
-
-
-def username_field(**kwargs: Any) -> serializers.SlugRelatedField[User]:
-    return serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), **kwargs
-    )
+from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField, request_user
 
 
 class PersonSerializer(serializers.Serializer[Any]):
@@ -95,7 +81,7 @@ class OnCallView(APIView):
     def get(self, request: Request, team_slug: str) -> Response:
         query = OnCallQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        team = team_get_for_user(user=request.user, slug=team_slug, readable=True)
+        team = team_access(user=request.user, slug=team_slug).require(readable=True).team
         at = query.validated_data.get("at") or timezone.now()
         found = selectors.oncall_at(
             team=team, at=at, rotation_id=query.validated_data.get("rotation")
@@ -182,7 +168,7 @@ class TeamEventsView(APIView):
     def get(self, request: Request, team_slug: str) -> Response:
         query = EventsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        team = team_get_for_user(user=request.user, slug=team_slug, readable=True)
+        team = team_access(user=request.user, slug=team_slug).require(readable=True).team
         start, end = query.validated_data["start"], query.validated_data["end"]
         kind = query.validated_data.get("kind")
         events: list[FeedEvent] = []
@@ -221,7 +207,7 @@ class RotationSerializer(serializers.ModelSerializer[Rotation]):
 
 class RotationWriteSerializer(serializers.ModelSerializer[Rotation]):
     participants = serializers.ListField(
-        child=username_field(), help_text="Usernames in rotation order (add, remove, reorder)."
+        child=UsernameField(), help_text="Usernames in rotation order (add, remove, reorder)."
     )
 
     class Meta:
@@ -229,16 +215,6 @@ class RotationWriteSerializer(serializers.ModelSerializer[Rotation]):
         fields = [*ROTATION_FIELDS, "participants"]
         # The unique (team, name) check is the service's: the team is not a field here.
         validators: list[Any] = []
-
-
-class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
-    def get_team(self, *, min_role: str | None = None) -> Team:
-        return team_get_for_user(
-            user=self.request.user,
-            slug=self.kwargs["team_slug"],
-            min_role=min_role,
-            readable=min_role is None,
-        )
 
 
 @extend_schema(parameters=[TEAM_SLUG])
@@ -306,7 +282,7 @@ class ShiftSerializer(serializers.ModelSerializer[Shift]):
 
 
 class ShiftAssignSerializer(serializers.Serializer[Any]):
-    assignee = username_field()
+    assignee = UsernameField()
 
 
 class ShiftFilter(filters.FilterSet):
@@ -364,7 +340,7 @@ class ShiftViewSet(TeamScopedViewSet):
         shift = selectors.shift_get(team=team, pk=pk)
         serializer = ShiftAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.shift_assign(shift=shift, actor=actor(request), **serializer.validated_data)
+        services.shift_assign(shift=shift, actor=request_user(request), **serializer.validated_data)
         return Response(ShiftSerializer(selectors.shift_get(team=team, pk=pk)).data)
 
 
@@ -388,7 +364,7 @@ class OverrideSerializer(serializers.ModelSerializer[Override]):
 
 class OverrideCreateSerializer(serializers.Serializer[Any]):
     shift = serializers.PrimaryKeyRelatedField(queryset=Shift.objects.select_related("team"))
-    user = username_field(help_text="Who covers.")
+    user = UsernameField(help_text="Who covers.")
     start_at = serializers.DateTimeField()
     end_at = serializers.DateTimeField()
     reason = serializers.CharField(max_length=200, required=False, default="")
@@ -412,14 +388,16 @@ class OverrideViewSet(TeamScopedViewSet):
         serializer = OverrideCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         shift_of_team(team, serializer.validated_data["shift"], "shift")
-        override = services.override_create(created_by=actor(request), **serializer.validated_data)
+        override = services.override_create(
+            created_by=request_user(request), **serializer.validated_data
+        )
         override = selectors.overrides_for_team(team=team).get(pk=override.pk)
         return Response(OverrideSerializer(override).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[ID])
     def destroy(self, request: Request, team_slug: str, pk: str) -> Response:
         override = get_object_or_404(selectors.overrides_for_team(team=self.get_team()), pk=pk)
-        services.override_delete(override=override, actor=actor(request))
+        services.override_delete(override=override, actor=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -453,7 +431,7 @@ class SwapRequestCreateSerializer(serializers.Serializer[Any]):
     shift = serializers.PrimaryKeyRelatedField(
         queryset=Shift.objects.select_related("team", "rotation"), help_text="Your shift."
     )
-    recipient = username_field(help_text="The teammate you ask.")
+    recipient = UsernameField(help_text="The teammate you ask.")
     counter_shift = serializers.PrimaryKeyRelatedField(
         queryset=Shift.objects.select_related("team", "rotation"),
         required=False,
@@ -500,7 +478,7 @@ class SwapRequestViewSet(TeamScopedViewSet):
         shift_of_team(team, serializer.validated_data["shift"], "shift")
         shift_of_team(team, serializer.validated_data.get("counter_shift"), "counter_shift")
         swap = swap_requests.swap_request_create(
-            requester=actor(request), **serializer.validated_data
+            requester=request_user(request), **serializer.validated_data
         )
         return Response(
             SwapRequestSerializer(self.get_queryset().get(pk=swap.pk)).data,
@@ -509,7 +487,7 @@ class SwapRequestViewSet(TeamScopedViewSet):
 
     def _decide(self, pk: str, decide: Any) -> Response:
         swap = get_object_or_404(self.get_queryset(), pk=pk)
-        decide(swap=swap, actor=actor(self.request))
+        decide(swap=swap, actor=request_user(self.request))
         return Response(SwapRequestSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(parameters=[ID], request=None, responses=SwapRequestSerializer)
@@ -532,7 +510,7 @@ class SwapRequestViewSet(TeamScopedViewSet):
 
 
 class UnavailabilitySerializer(serializers.ModelSerializer[Unavailability]):
-    user = username_field(
+    user = UsernameField(
         required=False, allow_null=True, help_text="Empty for a team public holiday."
     )
 
@@ -578,7 +556,7 @@ class UnavailabilityViewSet(TeamScopedViewSet):
         data = serializer.validated_data
         period = leave.unavailability_create(
             team=team,
-            actor=actor(request),
+            actor=request_user(request),
             user=data.get("user"),
             kind=data.get("kind", Unavailability.Kind.VACATION),
             starts_on=data["starts_on"],
@@ -590,5 +568,5 @@ class UnavailabilityViewSet(TeamScopedViewSet):
     @extend_schema(parameters=[ID])
     def destroy(self, request: Request, team_slug: str, pk: str) -> Response:
         period = get_object_or_404(self.get_queryset(), pk=pk)
-        leave.unavailability_delete(period=period, actor=actor(request))
+        leave.unavailability_delete(period=period, actor=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,33 +9,29 @@ its latest one. The validators (ETag / Last-Modified) come from aggregate querie
 """
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
 
-from meetings.feeds import (
-    feed_host,
-    feed_team_for_token,
-    feed_window_start,
-    meeting_event,
-    meetings_in_window,
-    meetings_version_parts,
-    version_of,
-)
+from meetings.feeds import meeting_event, meetings_in_window, meetings_version_parts
 from meetings.models import Meeting, MeetingSeries
 from shifts.models import Override, Rotation, Shift, ShiftEvent
 from shifts.services import name_of
-from teams.feeds import FeedLink, FeedVersion, calendar_response
-from teams.ical import FeedEvent, feed_calendar_bytes
+from teams.feeds import CalendarFeed, FeedLink, TeamCalendarFeed, VersionParts, feed_host
+from teams.ical import FeedEvent
 from teams.models import Profile, Team
-from teams.selectors import feed_user_for_token, memberships_for_user, profile_for_user
+from teams.selectors import (
+    feed_user_for_token,
+    memberships_for_user,
+    person_name,
+    profile_for_user,
+)
 from teams.timezones import zone
 
 
@@ -140,32 +136,27 @@ def shifts_version_parts(
     return parts, changes
 
 
-def team_shifts_feed_version(*, team: Team, start: dt.datetime) -> FeedVersion:
-    parts, changes = shifts_version_parts(team_ids=[team.pk], start=start)
-    return version_of(start=start, parts=(team.name, team.time_zone, *parts), changes=changes)
-
-
-@login_not_required
-@require_GET
-def team_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+class TeamShiftsFeed(TeamCalendarFeed):
     """The team's effective shift schedule as an .ics feed."""
-    _, team = feed_team_for_token(token=token, slug=slug)
-    start = feed_window_start()
 
-    def build() -> bytes:
-        return feed_calendar_bytes(
-            name=f"{team.name} shifts",
-            description=f"Who is on shift in {team.name} (Shiftdesk)",
-            events=team_shift_events(team=team, start=start),
-            stamp=timezone.now(),
-        )
+    def title(self, obj: Team) -> str:
+        return f"{obj.name} shifts"
 
-    return calendar_response(
-        request,
-        version=team_shifts_feed_version(team=team, start=start),
-        build=build,
-        filename=f"{team.slug}-shifts.ics",
-    )
+    def description(self, obj: Team) -> str:
+        return f"Who is on shift in {obj.name} (Shiftdesk)"
+
+    def filename(self, obj: Team) -> str:
+        return f"{obj.slug}-shifts.ics"
+
+    def events(self, obj: Team, start: dt.datetime) -> list[FeedEvent]:
+        return team_shift_events(team=obj, start=start)
+
+    def version_parts(self, obj: Team, start: dt.datetime) -> VersionParts:
+        parts, changes = shifts_version_parts(team_ids=[obj.pk], start=start)
+        return (obj.name, obj.time_zone, *parts), changes
+
+
+team_feed = TeamShiftsFeed()
 
 
 # --- The personal feed -------------------------------------------------------------------
@@ -203,40 +194,54 @@ def personal_events(
     return sorted(shifts + meeting_events, key=lambda event: event.start)
 
 
-@login_not_required
-@require_GET
-def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """My shifts and my teams' meetings as one .ics feed."""
-    user = feed_user_for_token(token=token)
-    if user is None:
-        raise Http404("No such feed.")
-    team_ids = sorted(memberships_for_user(user=user).values_list("team_id", flat=True))
-    profile = profile_for_user(user=user)
-    setting = profile.feed_meetings if profile else Profile.FeedMeetings.ALL
-    covered_only = setting == Profile.FeedMeetings.COVERED
-    start = feed_window_start()
-    shift_parts, shift_changes = shifts_version_parts(team_ids=team_ids, start=start)
-    meeting_parts, meeting_changes = meetings_version_parts(
-        meetings=Meeting.objects.filter(series__team__in=team_ids, end_at__gt=start),
-        series=MeetingSeries.objects.filter(team__in=team_ids),
-    )
-    version = version_of(
-        start=start,
-        parts=(user.pk, setting, tuple(team_ids), *shift_parts, *meeting_parts),
-        changes=shift_changes + meeting_changes,
-    )
+@dataclass(frozen=True)
+class PersonalFeedOwner:
+    user: User
+    team_ids: list[int]
+    setting: str
 
-    def build() -> bytes:
-        return feed_calendar_bytes(
-            name=f"Shiftdesk: {name_of(user)}",
-            description="My shifts and my teams' meetings (Shiftdesk)",
-            events=personal_events(
-                user=user, team_ids=team_ids, start=start, covered_only=covered_only
-            ),
-            stamp=timezone.now(),
+    @property
+    def covered_only(self) -> bool:
+        return self.setting == Profile.FeedMeetings.COVERED
+
+
+class PersonalFeed(CalendarFeed[PersonalFeedOwner]):
+    """My shifts and my teams' meetings as one .ics feed."""
+
+    def get_object(self, request: HttpRequest, **kwargs: Any) -> PersonalFeedOwner:
+        user = feed_user_for_token(token=kwargs["token"])
+        if user is None:
+            raise Http404("No such feed.")
+        team_ids = sorted(memberships_for_user(user=user).values_list("team_id", flat=True))
+        profile = profile_for_user(user=user)
+        setting = profile.feed_meetings if profile else Profile.FeedMeetings.ALL
+        return PersonalFeedOwner(user=user, team_ids=team_ids, setting=setting)
+
+    def title(self, obj: PersonalFeedOwner) -> str:
+        return f"Shiftdesk: {person_name(obj.user)}"
+
+    def description(self, obj: PersonalFeedOwner) -> str:
+        return "My shifts and my teams' meetings (Shiftdesk)"
+
+    def filename(self, obj: PersonalFeedOwner) -> str:
+        return "shiftdesk-me.ics"
+
+    def events(self, obj: PersonalFeedOwner, start: dt.datetime) -> list[FeedEvent]:
+        return personal_events(
+            user=obj.user, team_ids=obj.team_ids, start=start, covered_only=obj.covered_only
         )
 
-    return calendar_response(request, version=version, build=build, filename="shiftdesk-me.ics")
+    def version_parts(self, obj: PersonalFeedOwner, start: dt.datetime) -> VersionParts:
+        shift_parts, shift_changes = shifts_version_parts(team_ids=obj.team_ids, start=start)
+        meeting_parts, meeting_changes = meetings_version_parts(
+            meetings=Meeting.objects.filter(series__team__in=obj.team_ids, end_at__gt=start),
+            series=MeetingSeries.objects.filter(team__in=obj.team_ids),
+        )
+        parts = (obj.user.pk, obj.setting, tuple(obj.team_ids), *shift_parts, *meeting_parts)
+        return parts, shift_changes + meeting_changes
+
+
+personal_feed = PersonalFeed()
 
 
 def shift_feed_links(user: User, token: str) -> list[FeedLink]:

@@ -21,8 +21,8 @@ from shifts.models import (
     Unavailability,
 )
 from shifts.rotation import assign, initial_queue
+from teams.access import team_access
 from teams.models import Membership, Team
-from teams.selectors import membership_role, role_at_least
 from teams.timezones import zone
 
 ROTATION_FIELDS = frozenset(
@@ -46,9 +46,7 @@ class GenerationResult:
 
 
 def is_team_lead(*, user: User, team: Team) -> bool:
-    return user.is_staff or role_at_least(
-        membership_role(user=user, team=team), Membership.Role.LEAD
-    )
+    return team_access(user=user, team=team).is_lead
 
 
 def check_members(*, team: Team, users: Sequence[User], field: str) -> None:

@@ -28,6 +28,7 @@ from shifts.forms import (
 )
 from shifts.models import SwapRequest, Unavailability
 from teams import selectors as team_selectors
+from teams.access import team_access
 from teams.forms import add_service_error
 from teams.ical import MAX_UPLOAD_BYTES, IcsError
 from teams.models import Membership, Team
@@ -38,8 +39,10 @@ SCHEDULE_ROWS = 30
 
 
 def _team(request: AuthenticatedRequest, slug: str, min_role: str | None = None) -> Team:
-    return team_selectors.team_get_for_user(
-        user=request.user, slug=slug, min_role=min_role, readable=min_role is None
+    return (
+        team_access(user=request.user, slug=slug)
+        .require(min_role=min_role, readable=min_role is None)
+        .team
     )
 
 

@@ -1,8 +1,7 @@
 """REST API for the signed-in user, teams and memberships."""
 
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -14,9 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teams import selectors, services
-from teams.feeds import feed_links, feed_token_value
+from teams.access import team_access
+from teams.feeds import feed_links
 from teams.models import Membership, Team
+from teams.rest import TeamScopedViewSet, request_user
 from teams.timezones import validate_time_zone
+from teams.tokens import feed_token_value
 
 
 class TeamSerializer(serializers.ModelSerializer[Team]):
@@ -95,7 +97,7 @@ class MeSerializer(serializers.Serializer[Any]):
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = cast(User, request.user)  # IsAuthenticated: never anonymous here
+        user = request_user(request)
         profile = selectors.profile_for_user(user=user)
         token = services.feed_token_get_or_create(user=user)
         data: dict[str, Any] = {
@@ -139,7 +141,7 @@ class TeamViewSet(viewsets.GenericViewSet[Team]):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, slug: str) -> Response:
-        team = selectors.team_get_for_user(user=request.user, slug=slug, readable=True)
+        team = team_access(user=request.user, slug=slug).require(readable=True).team
         return Response(self.get_serializer(team).data)
 
     def create(self, request: Request) -> Response:
@@ -152,9 +154,7 @@ class TeamViewSet(viewsets.GenericViewSet[Team]):
 
     @extend_schema(request=TeamUpdateSerializer)
     def partial_update(self, request: Request, slug: str) -> Response:
-        team = selectors.team_get_for_user(
-            user=request.user, slug=slug, min_role=Membership.Role.LEAD
-        )
+        team = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.LEAD).team
         serializer = TeamUpdateSerializer(team, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         team = services.team_update(team=team, **serializer.validated_data)
@@ -167,30 +167,19 @@ class MembershipFilter(filters.FilterSet):
         fields = ["role", "is_active"]
 
 
-class MembershipViewSet(viewsets.GenericViewSet[Membership]):
+class MembershipViewSet(TeamScopedViewSet):
     """A team's memberships. Members read; leads add, change roles and deactivate."""
 
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
     queryset = Membership.objects.none()
 
+    def team_queryset(self, team: Team) -> QuerySet[Membership]:
+        return selectors.memberships_for_team(team=team)
+
     def get_team(self, *, min_role: str | None = None) -> Team:
-        return selectors.team_get_for_user(
-            user=self.request.user, slug=self.kwargs["team_slug"], min_role=min_role
-        )
-
-    def get_queryset(self) -> QuerySet[Membership]:
-        if getattr(self, "swagger_fake_view", False):
-            return Membership.objects.none()
-        return selectors.memberships_for_team(team=self.get_team())
-
-    def list(self, request: Request, team_slug: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, team_slug: str, pk: str) -> Response:
-        membership = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(self.get_serializer(membership).data)
+        # Memberships are not shared data: a team open to all users shows them to members only.
+        return self.access().require(min_role=min_role).team
 
     @extend_schema(request=MembershipCreateSerializer)
     def create(self, request: Request, team_slug: str) -> Response:

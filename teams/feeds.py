@@ -1,42 +1,33 @@
 """Calendar feed plumbing shared by every app that publishes a feed.
 
-- Tokens: the value in a URL is derived from a stored salt (see `FeedToken`).
 - Links: apps above this one register a function listing the feeds a user can
   subscribe to (`register_feed_lister`, from their AppConfig.ready); the profile page
   and `GET /api/v1/me/` show them all without importing those apps.
-- Responses: `calendar_response` answers a conditional GET with 304 from a validator
-  computed from the data's last change, and builds the calendar only when needed.
+- Feeds: `CalendarFeed` is the one feed view, declared the way
+  `django.contrib.syndication.Feed` declares an RSS feed: an app says how to find the
+  feed's object from the URL, its title, its events in a window and the parts its
+  version depends on. The view answers a conditional GET with 304 from that version,
+  and builds the calendar only when needed. `TeamCalendarFeed` finds a team from the
+  token's user, who must be an active member.
 """
 
-import base64
+import datetime as dt
 import hashlib
-import hmac
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
-FEED_TOKEN_BYTES = 32  # 256 bits
-
-
-def feed_salt_new() -> str:
-    return secrets.token_hex(FEED_TOKEN_BYTES)
-
-
-def feed_token_value(salt: str) -> str:
-    """The URL token for a salt: HMAC-SHA256 keyed with SECRET_KEY, base64url."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), salt.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def feed_token_hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+from teams.ical import FeedEvent, feed_calendar_bytes
+from teams.models import Team
+from teams.selectors import feed_user_for_token, memberships_for_user
 
 
 @dataclass(frozen=True)
@@ -73,13 +64,45 @@ def feed_links(*, user: User, token: str) -> list[FeedLink]:
 class FeedVersion:
     """What a feed's content depends on: it changes whenever the feed would."""
 
-    last_modified: datetime
+    last_modified: dt.datetime
     etag: str
 
 
-def feed_version(*, last_modified: datetime, parts: tuple[object, ...]) -> FeedVersion:
+def feed_version(*, last_modified: dt.datetime, parts: tuple[object, ...]) -> FeedVersion:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return FeedVersion(last_modified=last_modified, etag=quote_etag(digest))
+
+
+def feed_host() -> str:
+    """The host part of every event UID."""
+    return urlsplit(settings.SITE_URL).hostname or "shiftdesk"
+
+
+def feed_window_start(*, now: dt.datetime | None = None) -> dt.datetime:
+    """The start of every feed: FEEDS_PAST_DAYS before today (UTC midnight), so the
+    window moves once a day."""
+    today = (now or timezone.now()).astimezone(dt.UTC).date()
+    day = today - dt.timedelta(days=settings.FEEDS_PAST_DAYS)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
+
+
+def feed_version_in_window(
+    *, start: dt.datetime, parts: tuple[object, ...], changes: list[dt.datetime]
+) -> FeedVersion:
+    """Last-Modified is the latest change, but not before the window last moved."""
+    today = dt.datetime.combine(timezone.now().astimezone(dt.UTC).date(), dt.time(0), dt.UTC)
+    return feed_version(last_modified=max([today, *changes]), parts=(start.date(), *parts))
+
+
+def feed_team_for_token(*, token: str, slug: str) -> tuple[User, Team]:
+    """The token's user and the team, if that user is an active member; else 404."""
+    user = feed_user_for_token(token=token)
+    if user is None:
+        raise Http404("No such feed.")
+    membership = memberships_for_user(user=user).filter(team__slug=slug).first()
+    if membership is None:
+        raise Http404("No such feed.")
+    return user, membership.team
 
 
 def calendar_response(
@@ -96,3 +119,65 @@ def calendar_response(
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+FeedObject = TypeVar("FeedObject")
+VersionParts = tuple[tuple[object, ...], list[dt.datetime]]
+
+
+class CalendarFeed(Generic[FeedObject]):
+    """An .ics feed behind a secret token: an instance is the view (`path(..., Feed())`).
+
+    Subclasses give `get_object` (404 for a bad token), `title`, `description`,
+    `filename`, `events` (in the window from `start`) and `version_parts` (what the
+    events depend on, from cheap aggregate queries, and the times they last changed).
+    """
+
+    login_required = False  # the token in the URL is the credential (LoginRequiredMiddleware)
+
+    def get_object(self, request: HttpRequest, **kwargs: Any) -> FeedObject:
+        raise Http404("No such feed.")
+
+    def title(self, obj: FeedObject) -> str:
+        return "Shiftdesk"
+
+    def description(self, obj: FeedObject) -> str:
+        return self.title(obj)
+
+    def filename(self, obj: FeedObject) -> str:
+        return "shiftdesk.ics"
+
+    def events(self, obj: FeedObject, start: dt.datetime) -> list[FeedEvent]:
+        return []
+
+    def version_parts(self, obj: FeedObject, start: dt.datetime) -> VersionParts:
+        return (), []
+
+    def __call__(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        obj = self.get_object(request, **kwargs)
+        start = feed_window_start()
+        parts, changes = self.version_parts(obj, start)
+
+        def build() -> bytes:
+            return feed_calendar_bytes(
+                name=self.title(obj),
+                description=self.description(obj),
+                events=self.events(obj, start),
+                stamp=timezone.now(),
+            )
+
+        return calendar_response(
+            request,
+            version=feed_version_in_window(start=start, parts=parts, changes=changes),
+            build=build,
+            filename=self.filename(obj),
+        )
+
+
+class TeamCalendarFeed(CalendarFeed[Team]):
+    """A team's feed at `<token>/<slug>.ics`: the token's user must be a member."""
+
+    def get_object(self, request: HttpRequest, **kwargs: Any) -> Team:
+        return feed_team_for_token(token=kwargs["token"], slug=kwargs["slug"])[1]

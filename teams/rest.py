@@ -1,24 +1,102 @@
-"""API conventions every app's endpoints follow: pagination and one error format.
+"""The API dialect every app's endpoints speak: the team-scoped viewset base, the
+current user, the username field and one error format (pagination: `teams.pagination`).
 
-Errors: 400 with `{"field": ["message"]}` (or `{"detail": ...}` for non-field
-errors); 401/403/404 from DRF; 409 when a write collides with a concurrent one.
-A service's Django ValidationError becomes a 400 here, so viewsets just call services.
+Errors: 400 with `{"field": ["message"]}` (or `{"detail": ...}` for non-field errors),
+401/403/404 with `{"detail": ...}`, 409 with `{"detail", "version", "current"}` when a
+write is based on a stale version. A service's `ValidationError` becomes a 400 and a
+`VersionConflict` a 409 here, so viewsets just call services. Anything else (an
+unexpected `IntegrityError` included) is the 500 it is.
 """
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
-from rest_framework import status
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from teams.access import TeamAccess, team_access
+from teams.errors import VersionConflict
+from teams.models import Membership, Team
 
-class StandardPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
+TEAM_SLUG = OpenApiParameter("team_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def request_user(request: Request) -> User:
+    """The signed-in user of an API request (IsAuthenticated guards every endpoint)."""
+    return cast(User, request.user)
+
+
+class UsernameField(serializers.SlugRelatedField[User]):
+    """A person by username."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", User.objects.all())
+        super().__init__(slug_field="username", **kwargs)
+
+
+class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
+    """A resource under `/api/v1/teams/{team_slug}/`.
+
+    The caller's access to the URL's team is resolved once per request (one query);
+    `get_team()` guards a read, `get_team(min_role=...)` a write. Subclasses give
+    `queryset = Model.objects.none()` (for the schema) and `team_queryset(team)`;
+    `list` and `retrieve` then work as they are. Ids in URLs are digits only, so any
+    other id is a 404.
+    """
+
+    lookup_value_regex = r"[0-9]+"
+    write_role: str = Membership.Role.MEMBER
+
+    @property
+    def user(self) -> User:
+        return request_user(self.request)
+
+    def access(self) -> TeamAccess:
+        cached: TeamAccess | None = getattr(self, "_team_access", None)
+        if cached is None:
+            cached = team_access(user=self.request.user, slug=self.kwargs["team_slug"])
+            self._team_access = cached
+        return cached
+
+    def get_team(self, *, min_role: str | None = None) -> Team:
+        """The URL's team if the caller may read it (or has `min_role`): else 404/403."""
+        return self.access().require(min_role=min_role, readable=min_role is None).team
+
+    def team_queryset(self, team: Team) -> QuerySet[Any]:
+        raise ImproperlyConfigured(f"{type(self).__name__} lists nothing: give team_queryset().")
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return super().get_queryset()
+        return self.team_queryset(self.get_team())
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        if "team_slug" in self.kwargs and not getattr(self, "swagger_fake_view", False):
+            context["team"] = self.get_team()
+        return context
+
+    def list_response(self, queryset: QuerySet[Any]) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list_response(self.get_queryset())
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        return Response(self.get_serializer(obj).data)
 
 
 def validation_error_detail(error: DjangoValidationError) -> Any:
@@ -31,11 +109,16 @@ def validation_error_detail(error: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus the project's own errors (see the module docstring)."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=validation_error_detail(exc))
-    elif isinstance(exc, IntegrityError):
+    elif isinstance(exc, VersionConflict):
         return Response(
-            {"detail": "This conflicts with a concurrent change; reload and try again."},
+            {
+                "detail": "Changed by someone else since your version; nothing was overwritten.",
+                "version": exc.version,
+                "current": exc.current,
+            },
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)

@@ -1,21 +1,21 @@
 """Reads about teams and people that views, the API and other apps share.
 
-Access to a team is decided here and nowhere else: `team_get_for_user` is what every
-view, API endpoint and feed calls before it shows a team's data.
+Access to a team is decided in `teams.access` (`team_access`); the helpers here answer
+who is in a team and how a person is named.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from teams.feeds import feed_token_hash
+from teams.access import AnyUser
 from teams.models import FeedToken, Membership, Profile, Team
-
-ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.EXPERT: 1, Membership.Role.LEAD: 2}
-
-AnyUser = User | AnonymousUser
+from teams.tokens import feed_token_hash
 
 
 def teams_for_user(*, user: AnyUser) -> QuerySet[Team]:
@@ -39,42 +39,43 @@ def teams_readable_by(*, user: AnyUser) -> QuerySet[Team]:
     ).distinct()
 
 
-def membership_role(*, user: AnyUser, team: Team) -> str | None:
-    """The user's active role in the team, or None."""
-    if not user.is_authenticated:
-        return None
-    return (
+def team_members(*, team: Team) -> QuerySet[User]:
+    """The team's active members by username: owner pickers, assignee lists, checks."""
+    return User.objects.filter(memberships__team=team, memberships__is_active=True).order_by(
+        "username"
+    )
+
+
+def team_member_get(*, team: Team, user_id: int | str) -> User:
+    """An active member of the team by id, else 404 (a non-member is not described)."""
+    user = team_members(team=team).filter(pk=user_id).first() if str(user_id).isdigit() else None
+    if user is None:
+        raise Http404("No such member.")
+    return user
+
+
+def team_members_check(*, team: Team, users: Iterable[User | None], field: str) -> None:
+    """ValidationError on `field` unless every given user is an active member of the team."""
+    people = [user for user in users if user is not None]
+    ids = {user.pk for user in people}
+    if not ids:
+        return
+    members = set(
         Membership.objects.active()
-        .filter(user_id=user.pk, team=team)
-        .values_list("role", flat=True)
-        .first()
+        .filter(team=team, user_id__in=ids)
+        .values_list("user_id", flat=True)
     )
+    strangers = sorted({user.get_username() for user in people if user.pk not in members})
+    if strangers:
+        raise ValidationError({field: f"Not a member of {team.name}: {', '.join(strangers)}."})
 
 
-def role_at_least(role: str | None, minimum: str) -> bool:
-    return (
-        role is not None and ROLE_RANK[Membership.Role(role)] >= ROLE_RANK[Membership.Role(minimum)]
-    )
-
-
-def team_get_for_user(
-    *, user: AnyUser, slug: str, min_role: str | None = None, readable: bool = False
-) -> Team:
-    """The team if the user may see it, else 404; 403 if their role is below `min_role`.
-
-    `readable=True` also lets any signed-in user read a team open to all users.
-    Staff may read every team and act as a lead.
-    """
-    team = Team.objects.filter(slug=slug).first()
-    if team is None or not user.is_authenticated:
-        raise Http404("No such team.")
-    role = membership_role(user=user, team=team)
-    open_to_all = readable and min_role is None and team.visibility == Team.Visibility.INTERNAL
-    if role is None and not user.is_staff and not open_to_all:
-        raise Http404("No such team.")
-    if min_role is not None and not user.is_staff and not role_at_least(role, min_role):
-        raise PermissionDenied(f"Only a team {min_role} may do this.")
-    return team
+def person_name(user: AbstractBaseUser | None) -> str:
+    """How a person is named on pages, in feeds and in emails: full name, else username."""
+    if user is None:
+        return "nobody"
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return str(full_name or user.get_username())
 
 
 def memberships_for_team(*, team: Team, include_inactive: bool = True) -> QuerySet[Membership]:

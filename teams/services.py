@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from teams.feeds import feed_salt_new, feed_token_hash, feed_token_value
 from teams.models import FeedToken, Membership, Profile, Team
+from teams.tokens import feed_salt_new, feed_token_hash, feed_token_value
+from teams.updates import model_update
 
 TEAM_FIELDS = ("name", "slug", "time_zone", "mailing_list", "github_repo", "visibility")
 
@@ -28,13 +29,7 @@ def team_create(*, created_by: User, **fields: str) -> Team:
 
 @transaction.atomic
 def team_update(*, team: Team, **fields: str) -> Team:
-    unknown = set(fields) - set(TEAM_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown team fields: {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(team, name, value)
-    team.full_clean(validate_unique=True)
-    team.save()
+    team, _ = model_update(instance=team, fields=TEAM_FIELDS, data=fields)
     return team
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from teams import selectors, services
-from teams.feeds import feed_links, feed_token_value
+from teams.access import team_access
+from teams.feeds import feed_links
 from teams.forms import (
     MembershipAddForm,
     MembershipEditForm,
@@ -19,6 +20,7 @@ from teams.forms import (
 )
 from teams.models import Membership, Profile, Team
 from teams.requests import AuthenticatedRequest
+from teams.tokens import feed_token_value
 
 
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -27,12 +29,12 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def team_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    team = selectors.team_get_for_user(user=request.user, slug=slug, readable=True)
-    role = selectors.membership_role(user=request.user, team=team)
+    access = team_access(user=request.user, slug=slug).require(readable=True)
+    team = access.team
     context = {
         "team": team,
-        "role": role,
-        "is_lead": request.user.is_staff or selectors.role_at_least(role, Membership.Role.LEAD),
+        "role": access.role,
+        "is_lead": access.is_lead,
         "memberships": selectors.memberships_for_team(team=team),
     }
     return render(request, "teams/team_detail.html", context)
@@ -55,7 +57,7 @@ def team_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def team_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    team = selectors.team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.LEAD)
+    team = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.LEAD).team
     form = TeamForm(request.POST or None, instance=Team.objects.get(pk=team.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,7 +72,7 @@ def team_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    team = selectors.team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.LEAD)
+    team = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.LEAD).team
     form = MembershipAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +91,7 @@ def member_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
-    team = selectors.team_get_for_user(user=request.user, slug=slug, min_role=Membership.Role.LEAD)
+    team = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.LEAD).team
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, team=team)
     form = MembershipEditForm(
         request.POST or None, initial={"role": membership.role, "is_active": membership.is_active}

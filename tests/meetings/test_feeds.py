@@ -11,7 +11,7 @@ from django.urls import reverse
 from meetings import services
 from meetings.models import Meeting
 from teams import services as team_services
-from teams.feeds import feed_token_value
+from teams.tokens import feed_token_value
 from tests.meetings.factories import make_series
 
 UTC = dt.UTC

@@ -95,7 +95,7 @@ def test_query_count_does_not_grow(api_as, team, member, lead, weeks, django_ass
     make_series(team)
     client = api_as(member)
     # team, role, shifts, covers, meetings
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         body = client.get(URL, {"start": NOW.isoformat(), "end": "2028-01-01T00:00:00Z"}).json()
     assert (
         len([e for e in body if e["kind"] == "shift"])

@@ -13,8 +13,8 @@ from meetings.models import Meeting
 from shifts import services, swap_requests
 from shifts.models import Shift
 from teams import services as team_services
-from teams.feeds import feed_token_value
 from teams.models import Membership, Profile, validate_team_slug
+from teams.tokens import feed_token_value
 from tests.meetings.factories import make_series
 from tests.shifts.factories import people, rotation
 from tests.teams.factories import MembershipFactory
@@ -170,7 +170,7 @@ def test_conditional_requests_answer_304_without_building(
     def explode(**kwargs):
         raise AssertionError("the 304 path must not build the calendar")
 
-    monkeypatch.setattr("shifts.feeds.feed_calendar_bytes", explode)
+    monkeypatch.setattr("teams.feeds.feed_calendar_bytes", explode)
     with django_assert_num_queries(6):  # token, membership, four aggregates
         assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     with django_assert_num_queries(6):

@@ -133,18 +133,18 @@ def test_schedule_and_list_pages_query_counts_are_constant(
                 requester=shift.assignee, shift=shift, recipient=other
             )
     client.force_login(lead)
-    # session, user, zone (profile), team, role, rotation, participants, shifts, overrides,
+    # session, user, zone (profile), team with role, rotation, participants, shifts, overrides,
     # leave, swaps, the lead check (role)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(f"/shifts/ops/rotations/{rot.pk}/").status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get("/shifts/ops/swaps/").status_code == 200
     # ... and the import form's own list of people
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get("/shifts/ops/unavailability/").status_code == 200
     with django_assert_num_queries(8):
         assert client.get("/shifts/").status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(f"/shifts/ops/rotations/{rot.pk}/fairness/?year=2027").status_code == 200
 
 

@@ -137,7 +137,7 @@ def test_membership_list_query_count_is_constant(
     MembershipFactory.create_batch(rows, team=team)
     client = api_as(lead)
     # team lookup, role check, count, page
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/teams/ops/memberships/?page_size=100").status_code == 200
 
 

@@ -11,13 +11,12 @@ from teams.feeds import (
     FeedLink,
     calendar_response,
     feed_links,
-    feed_token_hash,
-    feed_token_value,
     feed_version,
     register_feed_lister,
 )
 from teams.ical import IcsError, calendar_bytes, calendar_new, event_new, parse_periods
 from teams.models import FeedToken
+from teams.tokens import feed_token_hash, feed_token_value
 from tests.teams.factories import UserFactory
 
 FIXTURES = Path(__file__).parent / "ics"

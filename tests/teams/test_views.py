@@ -165,5 +165,5 @@ def test_team_page_query_count_is_constant(
 ):
     MembershipFactory.create_batch(members, team=team)
     client = user_client(lead)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get("/teams/ops/").status_code == 200
