@@ -217,7 +217,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "teams.schema.ShiftdeskAutoSchema",
     "EXCEPTION_HANDLER": "teams.rest.exception_handler",
     "DEFAULT_THROTTLE_RATES": {},
 }

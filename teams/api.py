@@ -95,6 +95,8 @@ class MeSerializer(serializers.Serializer[Any]):
 
 
 class MeView(APIView):
+    """The signed-in user, their teams and roles, and the calendar feeds they can subscribe to."""
+
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = request_user(request)

@@ -11,7 +11,7 @@ from teams.models import Membership
 from tests.incidents.factories import ActionItemFactory, IncidentFactory
 from tests.meetings.factories import make_series
 from tests.shifts.factories import people, rotation
-from tests.teams.factories import MembershipFactory, TeamFactory
+from tests.teams.factories import MembershipFactory, ProfileFactory, TeamFactory
 
 NOW = dt.datetime(2027, 3, 22, 14, 30, tzinfo=dt.UTC)  # a Monday, during a 16:00 CET meeting
 
@@ -41,3 +41,24 @@ def test_dashboard_query_count_is_constant(db, user_client, size, django_assert_
     assert "Meeting 0" in page
     overdue = ActionItem.objects.filter(owner=user).overdue(today=NOW.date()).count()
     assert overdue == 2 * size
+
+
+@pytest.mark.parametrize(
+    ("zone", "heading", "cell"),
+    [
+        # Chicago viewer of a Zurich team: their own zone first, the team's after.
+        ("America/Chicago", "From (America/Chicago · Europe/Zurich)", "Mon 22 Mar 03:00"),
+        # Same zone as the team: named once, times shown once.
+        ("Europe/Zurich", "From (Europe/Zurich)", "Mon 22 Mar 09:00"),
+    ],
+)
+def test_oncall_headings_name_the_viewers_zone(db, user_client, zone, heading, cell):
+    team = TeamFactory(time_zone="Europe/Zurich")
+    viewer = MembershipFactory(team=team, user__username="dave").user
+    ProfileFactory(user=viewer, time_zone=zone)
+    with time_machine.travel(NOW, tick=False):
+        rotation(team, [viewer, *people(team, 1)], now=NOW)
+        page = user_client(viewer).get("/").content.decode()
+    assert heading in page
+    assert "(you ·" not in page
+    assert cell in page
