@@ -22,10 +22,6 @@ class Person:
     full_name: str
     email: str
 
-    @property
-    def name(self) -> str:
-        return self.full_name or self.username
-
 
 @dataclass(frozen=True)
 class OnCall:
