@@ -44,8 +44,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
-from shifts import services
 from shifts.feeds import personal_events
+from shifts.services import rotations
 from teams import services as team_services
 from teams.feeds import feed_window_start
 from teams.ical import FeedEvent
@@ -63,7 +63,7 @@ def setup() -> tuple[User, Team]:
     Membership.objects.create(team=team, user=alice, role=Membership.Role.LEAD)
     today = timezone.localdate()
     # Alice alone in the rotation: every shift is hers, so her feed has them all.
-    services.rotation_create(
+    rotations.rotation_create(
         team=team,
         participants=[alice],
         start_on=today - dt.timedelta(days=92),

@@ -42,8 +42,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shifts import services
 from shifts.models import Shift
+from shifts.services import rotations
 from teams.models import Membership, Team
 
 PEOPLE = 50
@@ -73,7 +73,7 @@ def make_team(slug: str) -> tuple[Team, list[User]]:
 
 def generation() -> None:
     team, users = make_team("bench-generate")
-    rotation = services.rotation_create(
+    rotation = rotations.rotation_create(
         team=team, participants=users, start_on=timezone.localdate(), horizon_weeks=1
     )
     Shift.objects.filter(rotation=rotation).delete()
@@ -82,7 +82,7 @@ def generation() -> None:
     for label in ("first run", "second run (idempotent)"):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            result = services.rotation_generate(rotation=rotation)
+            result = rotations.rotation_generate(rotation=rotation)
             elapsed = time.perf_counter() - started
         print(
             f"generate {YEARS} years x {PEOPLE} people, {label}: "
@@ -97,7 +97,7 @@ def oncall() -> None:
     for slug, years in (("bench-short", 1), ("bench-long", YEARS)):
         team, users = make_team(slug)
         start = timezone.localdate() - dt.timedelta(weeks=52 * years)
-        services.rotation_create(team=team, participants=users, start_on=start)
+        rotations.rotation_create(team=team, participants=users, start_on=start)
         token = Token.objects.create(user=users[0]).key
         headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
         url = f"/api/v1/teams/{slug}/oncall/"

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from incidents import selectors as incident_selectors
 from meetings import selectors as meeting_selectors
-from shifts import selectors as shift_selectors
+from shifts.selectors import oncall as shift_oncall
 from teams import selectors as team_selectors
 
 
@@ -15,7 +15,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "memberships": memberships,
         "now": now,
-        "oncall": shift_selectors.upcoming_for_teams(teams=teams, now=now),
+        "oncall": shift_oncall.upcoming_for_teams(teams=teams, now=now),
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
     }

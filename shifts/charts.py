@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from shifts.selectors import FairnessRow
+from shifts.selectors.fairness import FairnessRow
 
 BAR_HEIGHT = 22
 GAP = 10

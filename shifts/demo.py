@@ -8,8 +8,9 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from shifts import leave, services, swap_requests
 from shifts.models import Override, Rotation, Shift, SwapRequest, Unavailability
+from shifts.services import leave, rotations, swaps
+from shifts.services import shifts as shift_services
 from teams.demo import DemoContext
 from teams.timezones import zone
 
@@ -31,7 +32,7 @@ def seed(context: DemoContext) -> None:
     this_monday = today - dt.timedelta(days=today.weekday())
     rotation = Rotation.objects.filter(team=team, name=ROTATION).first()
     if rotation is None:
-        rotation = services.rotation_create(
+        rotation = rotations.rotation_create(
             team=team,
             participants=[users[name] for name in ("alice", "bob", "carol", "dave")],
             name=ROTATION,
@@ -40,7 +41,7 @@ def seed(context: DemoContext) -> None:
             handover_time=dt.time(9, 0),
         )
     else:
-        services.rotation_generate(rotation=rotation)
+        rotations.rotation_generate(rotation=rotation)
 
     if not Unavailability.objects.filter(team=team, note=VACATION_NOTE).exists():
         start = this_monday + dt.timedelta(weeks=3)
@@ -59,18 +60,18 @@ def seed(context: DemoContext) -> None:
         bobs = future.filter(assignee=users["bob"]).first()
         carols = future.filter(assignee=users["carol"]).first()
         if bobs and carols:
-            swap = swap_requests.swap_request_create(
+            swap = swaps.swap_request_create(
                 requester=users["bob"],
                 shift=bobs,
                 recipient=users["carol"],
                 counter_shift=carols,
                 message=SWAP_MESSAGE,
             )
-            swap_requests.swap_request_accept(swap=swap, actor=users["carol"])
+            swaps.swap_request_accept(swap=swap, actor=users["carol"])
     if not SwapRequest.objects.filter(team=team, message=GIVEAWAY_MESSAGE).exists():
         alices = future.filter(assignee=users["alice"]).first()
         if alices:
-            swap_requests.swap_request_create(
+            swaps.swap_request_create(
                 requester=users["alice"],
                 shift=alices,
                 recipient=users["dave"],
@@ -82,7 +83,7 @@ def seed(context: DemoContext) -> None:
         if shift and shift.assignee:
             monday = shift.start_at.astimezone(tz).date()
             coverer = users["carol"] if shift.assignee != users["carol"] else users["alice"]
-            services.override_create(
+            shift_services.override_create(
                 shift=shift,
                 user=coverer,
                 start_at=dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(9), tzinfo=tz),

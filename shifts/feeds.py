@@ -22,7 +22,6 @@ from django.urls import reverse
 from meetings.feeds import meeting_event, meetings_in_window, meetings_version_parts
 from meetings.models import Meeting, MeetingSeries
 from shifts.models import Override, Rotation, Shift, ShiftEvent
-from shifts.services import name_of
 from teams.feeds import CalendarFeed, FeedLink, TeamCalendarFeed, VersionParts, feed_host
 from teams.ical import FeedEvent
 from teams.models import Profile, Team
@@ -76,7 +75,7 @@ def shift_events(shift: Shift, *, host: str, person_id: int | None = None) -> li
             FeedEvent(
                 uid=f"shift-{shift.pk}{'-' + key if key else ''}@{host}",
                 kind="shift",
-                title=f"{name_of(person) if person else 'Nobody'} on shift ({team_name})",
+                title=f"{person_name(person) if person else 'Nobody'} on shift ({team_name})",
                 start=start.astimezone(tz),
                 end=end.astimezone(tz),
                 sequence=sequence,
@@ -92,7 +91,7 @@ def shift_events(shift: Shift, *, host: str, person_id: int | None = None) -> li
         if cover.start_at > cursor:
             piece(shift.assignee, cursor, cover.start_at, key, "")
         reason = f" {cover.reason}" if cover.reason else ""
-        note = f" Covering for {name_of(shift.assignee)}.{reason}"
+        note = f" Covering for {person_name(shift.assignee)}.{reason}"
         piece(cover.user, cover.start_at, cover.end_at, f"cover-{cover.pk}", note)
         cursor, key = cover.end_at, f"after-{cover.pk}"
     if cursor < shift.end_at:

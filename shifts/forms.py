@@ -3,36 +3,23 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from shifts.models import Rotation, Shift, Unavailability
+from shifts.services.rotations import ROTATION_FIELDS
 from teams.models import Team
-
-
-def member_choices(team: Team) -> QuerySet[User]:
-    return User.objects.filter(memberships__team=team, memberships__is_active=True).order_by(
-        "username"
-    )
+from teams.selectors import person_name, team_members
 
 
 class PersonChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
 
 
 class RotationForm(forms.ModelForm[Rotation]):
     class Meta:
         model = Rotation
-        fields = [
-            "name",
-            "period_days",
-            "handover_weekday",
-            "handover_time",
-            "start_on",
-            "horizon_weeks",
-            "is_active",
-        ]
+        fields = ROTATION_FIELDS
         widgets = {
             "handover_time": forms.TimeInput(attrs={"type": "time"}),
             "start_on": forms.DateInput(attrs={"type": "date"}),
@@ -51,7 +38,7 @@ class RotationCreateForm(RotationForm):
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = member_choices(team)  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = team_members(team=team)  # type: ignore[attr-defined]
 
 
 class ParticipantAddForm(forms.Form):
@@ -59,7 +46,7 @@ class ParticipantAddForm(forms.Form):
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = member_choices(team)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = team_members(team=team)  # type: ignore[attr-defined]
 
 
 class OverrideForm(forms.Form):
@@ -74,7 +61,7 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = member_choices(team)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = team_members(team=team)  # type: ignore[attr-defined]
 
 
 class ShiftChoiceField(forms.ModelChoiceField[Shift]):
@@ -96,7 +83,7 @@ class SwapRequestForm(forms.Form):
 
     def __init__(self, *args: Any, shift: Shift, now: dt.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = member_choices(shift.team).exclude(  # type: ignore[attr-defined]
+        self.fields["recipient"].queryset = team_members(team=shift.team).exclude(  # type: ignore[attr-defined]
             shifts=shift
         )
         self.fields["counter_shift"].queryset = (  # type: ignore[attr-defined]
@@ -128,10 +115,10 @@ class UnavailabilityForm(forms.Form):
     def __init__(self, *args: Any, team: Team, user: User, is_lead: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if is_lead:
-            self.fields["user"].queryset = member_choices(team)  # type: ignore[attr-defined]
+            self.fields["user"].queryset = team_members(team=team)  # type: ignore[attr-defined]
             return
         # Members enter their own leave; public holidays are for leads.
-        self.fields["user"].queryset = member_choices(team).filter(pk=user.pk)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = team_members(team=team).filter(pk=user.pk)  # type: ignore[attr-defined]
         self.fields["user"].required = True
         self.fields["user"].help_text = ""
         self.fields["kind"].choices = [  # type: ignore[attr-defined]

@@ -1,14 +1,14 @@
 from celery import shared_task
 
-from shifts import services
 from shifts.models import Rotation
+from shifts.services import rotations
 
 
 @shared_task(name="shifts.tasks.rotation_generate")
 def rotation_generate(rotation_id: int) -> None:
     rotation = Rotation.objects.filter(pk=rotation_id, is_active=True).first()
     if rotation is not None:
-        services.rotation_generate(rotation=rotation)
+        rotations.rotation_generate(rotation=rotation)
 
 
 @shared_task(name="shifts.tasks.rotations_generate_all")

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from shifts import services
+from shifts.services import rotations
 from teams.models import Membership
 from tests.teams.factories import MembershipFactory
 
@@ -16,6 +16,6 @@ def people(team, count, prefix="p"):
 
 def rotation(team, participants, *, now, start_on=dt.date(2027, 1, 4), **fields):
     """A weekly Monday 09:00 rotation, planned as of `now`."""
-    return services.rotation_create(
+    return rotations.rotation_create(
         team=team, participants=participants, start_on=start_on, now=now, **fields
     )

@@ -4,8 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from shifts import services, swap_requests
 from shifts.models import Override, Rotation, Shift, SwapRequest, Unavailability
+from shifts.services import shifts as shift_services
+from shifts.services import swaps
 from tests.shifts.factories import people, rotation
 from tests.teams.factories import MembershipFactory
 
@@ -121,7 +122,7 @@ def test_oncall_queries_are_constant_whatever_the_history(
     rot = rotation(team, [member, lead], now=NOW, start_on=dt.date(2020, 1, 6), horizon_weeks=weeks)
     target = shift(rot, Shift.objects.filter(rotation=rot).count() - 2)
     if target.assignee != member:
-        services.override_create(
+        shift_services.override_create(
             shift=target,
             user=member,
             start_at=target.start_at,
@@ -147,7 +148,7 @@ def test_shift_list_query_count_is_constant(
     start_on = dt.date(2027, 1, 4) - dt.timedelta(weeks=weeks)
     rot = rotation(team, [member, lead], now=NOW, start_on=start_on, horizon_weeks=4)
     for s in Shift.objects.filter(rotation=rot, assignee=lead):
-        services.override_create(
+        shift_services.override_create(
             shift=s,
             user=member,
             start_at=s.start_at,
@@ -169,16 +170,14 @@ def test_other_list_query_counts_are_constant(api_as, team, lead, count, django_
     shifts = list(Shift.objects.filter(rotation=rot).order_by("slot"))
     for n in range(count):
         mine = shifts[2 * n + 2]
-        services.override_create(
+        shift_services.override_create(
             shift=mine,
             user=lead,
             start_at=mine.start_at,
             end_at=mine.start_at + dt.timedelta(hours=2),
             created_by=lead,
         )
-        swap_requests.swap_request_create(
-            requester=mine.assignee, shift=mine, recipient=lead, now=NOW
-        )
+        swaps.swap_request_create(requester=mine.assignee, shift=mine, recipient=lead, now=NOW)
         Unavailability.objects.create(
             team=team,
             user=crew[n % 2],

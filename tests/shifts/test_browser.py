@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from shifts import leave, services
 from shifts.models import Shift, SwapRequest
+from shifts.services import leave, rotations
 from teams.models import Membership
 from tests.conftest import browser_login
 from tests.teams.factories import PASSWORD, MembershipFactory, ProfileFactory
@@ -25,7 +25,7 @@ def test_schedule_swap_and_fairness_in_the_browser(page, screenshot):
     dave = MembershipFactory(user__username="dave", user__first_name="Dave", team=team).user
     ProfileFactory(user=dave, time_zone="America/Chicago")
     today = timezone.localdate()
-    rotation = services.rotation_create(
+    rotation = rotations.rotation_create(
         team=team,
         participants=[alice, bob, dave],
         name="Developer on shift",

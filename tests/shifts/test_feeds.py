@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from meetings.models import Meeting
-from shifts import services, swap_requests
 from shifts.models import Shift
+from shifts.services import rotations, swaps
+from shifts.services import shifts as shift_services
 from teams import services as team_services
 from teams.models import Membership, Profile, validate_team_slug
 from teams.tokens import feed_token_value
@@ -110,7 +111,7 @@ def test_uid_stable_and_sequence_grows_across_cover_swap_and_reassign(client, we
 
     first = event_of(uid)
     assert first.decoded("sequence") == 0
-    cover = services.override_create(
+    cover = shift_services.override_create(
         shift=shift,
         user=crew[2] if shift.assignee != crew[2] else crew[1],
         start_at=dt.datetime(2027, 3, 24, 8, tzinfo=UTC),
@@ -128,7 +129,7 @@ def test_uid_stable_and_sequence_grows_across_cover_swap_and_reassign(client, we
     assert tail.decoded("dtstart") == dt.datetime(2027, 3, 25, 9, tzinfo=ZURICH)
 
     other = next(p for p in crew if p not in (shift.assignee, cover.user))
-    services.shift_assign(shift=shift, assignee=other, actor=lead)
+    shift_services.shift_assign(shift=shift, assignee=other, actor=lead)
     reassigned = event_of(uid)
     assert reassigned.decoded("sequence") == 2
     assert str(reassigned["SUMMARY"]) == f"{name(other)} on shift (Ops)"
@@ -136,8 +137,8 @@ def test_uid_stable_and_sequence_grows_across_cover_swap_and_reassign(client, we
 
     taker = next(p for p in crew if p != other)
     shift.refresh_from_db()
-    swap = swap_requests.swap_request_create(requester=other, shift=shift, recipient=taker)
-    swap_requests.swap_request_accept(swap=swap, actor=taker)
+    swap = swaps.swap_request_create(requester=other, shift=shift, recipient=taker)
+    swaps.swap_request_accept(swap=swap, actor=taker)
     swapped = event_of(uid)
     assert swapped.decoded("sequence") == 3
     assert str(swapped["SUMMARY"]) == f"{name(taker)} on shift (Ops)"
@@ -180,7 +181,7 @@ def test_conditional_requests_answer_304_without_building(
     shift = Shift.objects.get(start_at=dt.datetime(2027, 3, 22, 8, tzinfo=UTC))
     other = next(p for p in crew if p != shift.assignee)
     with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
-        services.shift_assign(shift=shift, assignee=other, actor=lead)
+        shift_services.shift_assign(shift=shift, assignee=other, actor=lead)
         changed = client.get(url, headers={"if-none-match": etag})
         assert changed.status_code == 200
         assert changed["ETag"] != etag
@@ -194,9 +195,9 @@ def test_feed_queries_do_not_grow_with_events(client, team, lead, weeks, django_
     """A daily rotation over 143 weeks is 1,000 shifts (plus covers); 2 weeks is 14."""
     crew = people(team, 4)
     daily = rotation(team, crew, now=NOW, start_on=dt.date(2027, 3, 1), period_days=1)
-    services.rotation_update(rotation=daily, now=NOW, horizon_weeks=weeks)
+    rotations.rotation_update(rotation=daily, now=NOW, horizon_weeks=weeks)
     for shift in Shift.objects.order_by("start_at")[:5]:
-        services.override_create(
+        shift_services.override_create(
             shift=shift,
             user=next(p for p in crew if p != shift.assignee),
             start_at=shift.start_at + dt.timedelta(hours=2),
@@ -214,7 +215,7 @@ def test_personal_feed_my_shifts_covers_and_meetings(client, team, lead):
     me = crew[0]
     rotation(team, crew, now=NOW, horizon_weeks=8)
     shift = Shift.objects.filter(assignee=crew[1]).order_by("start_at").first()
-    cover = services.override_create(
+    cover = shift_services.override_create(
         shift=shift,
         user=me,
         start_at=shift.start_at,

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from shifts import services
 from shifts.models import Unavailability
+from shifts.services import rotations
 from teams.models import Membership
 from tests.conftest import browser_login
 from tests.teams.factories import PASSWORD, MembershipFactory
@@ -25,7 +25,7 @@ def test_profile_feeds_and_ics_import_in_the_browser(page, screenshot, tmp_path)
     ).user
     team = alice.memberships.get().team
     bob = MembershipFactory(user__username="bob", user__first_name="Bob", team=team).user
-    services.rotation_create(
+    rotations.rotation_create(
         team=team,
         participants=[alice, bob],
         start_on=timezone.localdate() - dt.timedelta(weeks=2),

@@ -7,8 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from outbox import tasks as outbox_tasks
 from outbox.models import OutboundEmail
-from shifts import leave, selectors, services, swap_requests
 from shifts.models import Shift, ShiftEvent, SwapRequest, Unavailability
+from shifts.selectors import fairness, oncall
+from shifts.selectors import rotations as rotation_selectors
+from shifts.services import leave, rotations, swaps
+from shifts.services import shifts as shift_services
 from tests.shifts.factories import people, rotation
 from tests.teams.factories import MembershipFactory, TeamFactory
 
@@ -33,11 +36,11 @@ def test_generation_fills_the_horizon_and_is_idempotent(team, crew, django_asser
     assert [s.assignee for s in shifts[:5]] == [*crew, crew[0]]
     assert shifts[0].start_at == zurich(2027, 1, 4, 9)
     before = list(Shift.objects.values_list("pk", "assignee_id", "start_at", "end_at"))
-    result = services.rotation_generate(rotation=rot, now=NOW)
+    result = rotations.rotation_generate(rotation=rot, now=NOW)
     assert (result.created, result.updated, result.deleted) == (0, 0, 0)
     assert list(Shift.objects.values_list("pk", "assignee_id", "start_at", "end_at")) == before
     # a week later, the daily job adds exactly one week at the far end
-    result = services.rotation_generate(rotation=rot, now=NOW + dt.timedelta(days=7))
+    result = rotations.rotation_generate(rotation=rot, now=NOW + dt.timedelta(days=7))
     assert (result.created, result.updated, result.deleted) == (1, 0, 0)
 
 
@@ -52,7 +55,7 @@ def test_generation_is_a_constant_number_of_queries(team, crew, weeks, django_as
     # savepoint, rotation lock, participants, current, existing, last served, leave,
     # insert shifts, release
     with django_assert_num_queries(9):
-        result = services.rotation_generate(rotation=rot, now=NOW)
+        result = rotations.rotation_generate(rotation=rot, now=NOW)
     assert result.created == weeks
 
 
@@ -61,8 +64,8 @@ def test_changing_the_rotation_replans_only_future_untouched_shifts(team, crew):
     now = zurich(2027, 2, 10, 12)  # week 5 is current (starts Mon 8 Feb)
     past = list(Shift.objects.filter(start_at__lte=now).values_list("pk", "assignee_id", "end_at"))
     swapped = Shift.objects.get(rotation=rot, slot=8)
-    services.shift_assign(shift=swapped, assignee=crew[3], actor=crew[0], now=now)
-    services.rotation_set_participants(rotation=rot, participants=[crew[2], crew[1]], now=now)
+    shift_services.shift_assign(shift=swapped, assignee=crew[3], actor=crew[0], now=now)
+    rotations.rotation_set_participants(rotation=rot, participants=[crew[2], crew[1]], now=now)
     assert (
         list(Shift.objects.filter(start_at__lte=now).values_list("pk", "assignee_id", "end_at"))
         == past
@@ -74,7 +77,7 @@ def test_changing_the_rotation_replans_only_future_untouched_shifts(team, crew):
     assert ShiftEvent.objects.filter(kind=ShiftEvent.Kind.REASSIGNED).exists()
 
     # handover moves to 10:00: future shifts (and the current one's end) follow, past ones stay
-    services.rotation_update(rotation=rot, handover_time=dt.time(10, 0), now=now)
+    rotations.rotation_update(rotation=rot, handover_time=dt.time(10, 0), now=now)
     current = Shift.objects.get(rotation=rot, slot=5)
     assert current.start_at == zurich(2027, 2, 8, 9)
     assert current.end_at == zurich(2027, 2, 15, 10)
@@ -121,8 +124,8 @@ def test_unavailability_fairness_over_a_year(team, crew):
     # p0, away 1-14 February, takes the first week they can: from Monday 15 February
     after_leave = shifts.filter(assignee=crew[0], start_at__gte=zurich(2027, 1, 25, 9)).first()
     assert after_leave.start_at == zurich(2027, 2, 15, 9)
-    report = selectors.fairness_report(
-        rotation=selectors.rotation_get(team=team, pk=rot.pk), year=2027
+    report = fairness.fairness_report(
+        rotation=rotation_selectors.rotation_get(team=team, pk=rot.pk), year=2027
     )
     assert [row.year.shifts for row in report] == [counts[row.person.username] for row in report]
     assert [row.year.unavailable_days for row in report] == [14, 17, 14, 14]
@@ -140,8 +143,8 @@ def test_public_holidays_count_apart_and_do_not_block(team, crew, lead):
         now=NOW,
     )
     assert Shift.objects.get(rotation=rot, slot=0).assignee == crew[0]
-    report = selectors.fairness_report(
-        rotation=selectors.rotation_get(team=team, pk=rot.pk), year=2027
+    report = fairness.fairness_report(
+        rotation=rotation_selectors.rotation_get(team=team, pk=rot.pk), year=2027
     )
     first = report[0].quarters[0]
     assert first.holiday == 24.0
@@ -162,14 +165,14 @@ def test_oncall_has_no_gap_or_overlap_across_dst(team, crew):
     rotation(team, crew, now=NOW, start_on=dt.date(2027, 3, 1), horizon_weeks=52)
     rotation(chicago, chi_crew, now=NOW, start_on=dt.date(2027, 3, 1), horizon_weeks=52)
     for which, edge in ((team, zurich(2027, 3, 29, 9)), (team, zurich(2027, 11, 1, 9))):
-        before = selectors.oncall_at(team=which, at=edge - dt.timedelta(seconds=1))
-        after = selectors.oncall_at(team=which, at=edge)
+        before = oncall.oncall_at(team=which, at=edge - dt.timedelta(seconds=1))
+        after = oncall.oncall_at(team=which, at=edge)
         assert before.end_at == after.start_at == edge
         assert before.person != after.person
     chi = ZoneInfo("America/Chicago")
     for day in (dt.datetime(2027, 3, 15, 9, tzinfo=chi), dt.datetime(2027, 11, 8, 9, tzinfo=chi)):
-        assert selectors.oncall_at(team=chicago, at=day).start_at == day
-        assert selectors.oncall_at(team=chicago, at=day - dt.timedelta(minutes=1)).end_at == day
+        assert oncall.oncall_at(team=chicago, at=day).start_at == day
+        assert oncall.oncall_at(team=chicago, at=day - dt.timedelta(minutes=1)).end_at == day
     # every hour across the DST weekends has exactly one person
     hour = zurich(2027, 3, 27, 0)
     while hour < zurich(2027, 3, 30, 0):
@@ -181,7 +184,7 @@ def test_overrides_at_shift_edges_and_overlaps(team, crew, lead):
     rot = rotation(team, crew, now=NOW)
     shift = Shift.objects.get(rotation=rot, slot=1)  # Mon 11 Jan 09:00 to Mon 18 Jan 09:00
     assert shift.assignee == crew[1]
-    tail = services.override_create(
+    tail = shift_services.override_create(
         shift=shift,
         user=crew[2],
         start_at=zurich(2027, 1, 13, 9),
@@ -190,20 +193,20 @@ def test_overrides_at_shift_edges_and_overlaps(team, crew, lead):
         reason="Wednesday to Monday",
     )
     assert (
-        selectors.oncall_at(team=team, at=tail.start_at - dt.timedelta(seconds=1)).person.id
+        oncall.oncall_at(team=team, at=tail.start_at - dt.timedelta(seconds=1)).person.id
         == crew[1].pk
     )
-    covered = selectors.oncall_at(team=team, at=tail.start_at)
+    covered = oncall.oncall_at(team=team, at=tail.start_at)
     assert covered.person.id == crew[2].pk
     assert covered.covering_for.id == crew[1].pk
     assert (covered.start_at, covered.end_at) == (tail.start_at, shift.end_at)
     assert (
-        selectors.oncall_at(team=team, at=shift.end_at).person.id == crew[2].pk
+        oncall.oncall_at(team=team, at=shift.end_at).person.id == crew[2].pk
     )  # next shift: crew[2]
-    assert selectors.oncall_at(team=team, at=shift.end_at).covering_for is None
+    assert oncall.oncall_at(team=team, at=shift.end_at).covering_for is None
 
     with pytest.raises(ValidationError, match="overlaps the cover by"):
-        services.override_create(
+        shift_services.override_create(
             shift=shift,
             user=crew[3],
             start_at=zurich(2027, 1, 12, 9),
@@ -211,7 +214,7 @@ def test_overrides_at_shift_edges_and_overlaps(team, crew, lead):
             created_by=lead,
         )
     with pytest.raises(ValidationError, match="within the shift"):
-        services.override_create(
+        shift_services.override_create(
             shift=shift,
             user=crew[3],
             start_at=zurich(2027, 1, 10, 9),
@@ -219,7 +222,7 @@ def test_overrides_at_shift_edges_and_overlaps(team, crew, lead):
             created_by=lead,
         )
     with pytest.raises(ValidationError, match="after the start"):
-        services.override_create(
+        shift_services.override_create(
             shift=shift,
             user=crew[3],
             start_at=zurich(2027, 1, 12, 9),
@@ -227,25 +230,25 @@ def test_overrides_at_shift_edges_and_overlaps(team, crew, lead):
             created_by=lead,
         )
     with pytest.raises(PermissionDenied):
-        services.override_create(
+        shift_services.override_create(
             shift=shift,
             user=crew[3],
             start_at=shift.start_at,
             end_at=zurich(2027, 1, 12, 9),
             created_by=crew[0],
         )
-    head = services.override_create(
+    head = shift_services.override_create(
         shift=shift, user=crew[3], start_at=shift.start_at, end_at=tail.start_at, created_by=lead
     )
-    assert selectors.oncall_at(team=team, at=shift.start_at).person.id == crew[3].pk
-    services.override_delete(override=head, actor=crew[1])
+    assert oncall.oncall_at(team=team, at=shift.start_at).person.id == crew[3].pk
+    shift_services.override_delete(override=head, actor=crew[1])
     kinds = list(ShiftEvent.objects.filter(shift=shift).values_list("kind", flat=True))
     assert kinds == ["override_added", "override_added", "override_removed"]
 
 
 def test_past_shifts_stay_queryable(team, crew):
     rotation(team, crew, now=dt.datetime(2027, 6, 1, tzinfo=UTC), start_on=dt.date(2027, 1, 4))
-    on_3_march = selectors.oncall_at(team=team, at=zurich(2027, 3, 3, 12))
+    on_3_march = oncall.oncall_at(team=team, at=zurich(2027, 3, 3, 12))
     assert on_3_march.person.id == crew[0].pk  # week 8 since 4 January
     assert on_3_march.start_at == zurich(2027, 3, 1, 9)
 
@@ -260,7 +263,7 @@ def test_swap_exchange_accept_emails_both_and_keeps_history(
 ):
     rot = rotation(team, crew, now=NOW)
     mine, theirs = (Shift.objects.get(rotation=rot, slot=s) for s in (1, 2))
-    swap = swap_requests.swap_request_create(
+    swap = swaps.swap_request_create(
         requester=crew[1],
         shift=mine,
         recipient=crew[2],
@@ -268,7 +271,7 @@ def test_swap_exchange_accept_emails_both_and_keeps_history(
         message="dentist",
         now=NOW,
     )
-    swap_requests.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
+    swaps.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert (mine.assignee, theirs.assignee) == (crew[2], crew[1])
@@ -282,9 +285,9 @@ def test_swap_exchange_accept_emails_both_and_keeps_history(
         f"swap-requested:{swap.pk}:{crew[2].pk}",
     ]
     with pytest.raises(ValidationError, match="already accepted"):
-        swap_requests.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
+        swaps.swap_request_accept(swap=swap, actor=crew[2], now=NOW)
     # planning again keeps the swap
-    services.rotation_generate(rotation=rot, now=NOW)
+    rotations.rotation_generate(rotation=rot, now=NOW)
     mine.refresh_from_db()
     assert mine.assignee == crew[2]
 
@@ -294,47 +297,39 @@ def test_swap_rules(team, crew, lead):
     first, second = (Shift.objects.get(rotation=rot, slot=s) for s in (0, 1))
     later = NOW + dt.timedelta(days=5)
     with pytest.raises(ValidationError, match="already started"):
-        swap_requests.swap_request_create(
-            requester=crew[0], shift=first, recipient=crew[1], now=later
-        )
+        swaps.swap_request_create(requester=crew[0], shift=first, recipient=crew[1], now=later)
     with pytest.raises(ValidationError, match="only offer a shift you are on"):
-        swap_requests.swap_request_create(
-            requester=crew[1], shift=first, recipient=crew[2], now=NOW
-        )
+        swaps.swap_request_create(requester=crew[1], shift=first, recipient=crew[2], now=NOW)
     outsider = MembershipFactory().user
     with pytest.raises(ValidationError, match="Not a member"):
-        swap_requests.swap_request_create(
-            requester=crew[0], shift=first, recipient=outsider, now=NOW
-        )
-    giveaway = swap_requests.swap_request_create(
+        swaps.swap_request_create(requester=crew[0], shift=first, recipient=outsider, now=NOW)
+    giveaway = swaps.swap_request_create(
         requester=crew[1], shift=second, recipient=crew[3], now=NOW
     )
     with pytest.raises(PermissionDenied):
-        swap_requests.swap_request_accept(swap=giveaway, actor=crew[0], now=NOW)
+        swaps.swap_request_accept(swap=giveaway, actor=crew[0], now=NOW)
     with pytest.raises(PermissionDenied):
-        swap_requests.swap_request_cancel(swap=giveaway, actor=crew[3], now=NOW)
-    swap_requests.swap_request_accept(swap=giveaway, actor=lead, now=NOW)  # a lead decides for dave
+        swaps.swap_request_cancel(swap=giveaway, actor=crew[3], now=NOW)
+    swaps.swap_request_accept(swap=giveaway, actor=lead, now=NOW)  # a lead decides for dave
     second.refresh_from_db()
     assert second.assignee == crew[3]
-    declined = swap_requests.swap_request_create(
+    declined = swaps.swap_request_create(
         requester=crew[3], shift=second, recipient=crew[0], now=NOW
     )
-    swap_requests.swap_request_decline(swap=declined, actor=crew[0], now=NOW)
-    cancelled = swap_requests.swap_request_create(
+    swaps.swap_request_decline(swap=declined, actor=crew[0], now=NOW)
+    cancelled = swaps.swap_request_create(
         requester=crew[3], shift=second, recipient=crew[0], now=NOW
     )
-    swap_requests.swap_request_cancel(swap=cancelled, actor=crew[3], now=NOW)
+    swaps.swap_request_cancel(swap=cancelled, actor=crew[3], now=NOW)
     assert list(SwapRequest.objects.order_by("pk").values_list("status", flat=True)) == [
         "accepted",
         "declined",
         "cancelled",
     ]
-    stale = swap_requests.swap_request_create(
-        requester=crew[3], shift=second, recipient=crew[0], now=NOW
-    )
-    services.shift_assign(shift=second, assignee=crew[2], actor=lead, now=NOW)
+    stale = swaps.swap_request_create(requester=crew[3], shift=second, recipient=crew[0], now=NOW)
+    shift_services.shift_assign(shift=second, assignee=crew[2], actor=lead, now=NOW)
     with pytest.raises(ValidationError, match="changed hands"):
-        swap_requests.swap_request_accept(swap=stale, actor=crew[0], now=NOW)
+        swaps.swap_request_accept(swap=stale, actor=crew[0], now=NOW)
 
 
 def test_rotation_validation(team, crew, outsider):

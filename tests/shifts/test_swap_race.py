@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from shifts import swap_requests
 from shifts.models import Shift, ShiftEvent, SwapRequest
+from shifts.services import swaps
 from teams.models import Membership
 from tests.shifts.factories import people, rotation
 from tests.teams.factories import MembershipFactory
@@ -26,7 +26,7 @@ def test_two_concurrent_accepts_cannot_both_win(team):
     lead = MembershipFactory(team=team, role=Membership.Role.LEAD).user
     rot = rotation(team, crew, now=NOW, horizon_weeks=6)
     mine, theirs = (Shift.objects.get(rotation=rot, slot=s) for s in (1, 2))
-    swap = swap_requests.swap_request_create(
+    swap = swaps.swap_request_create(
         requester=crew[1], shift=mine, recipient=crew[2], counter_shift=theirs, now=NOW
     )
     start = threading.Barrier(2)
@@ -35,7 +35,7 @@ def test_two_concurrent_accepts_cannot_both_win(team):
     def accept(actor):
         try:
             start.wait(timeout=10)
-            swap_requests.swap_request_accept(swap=swap, actor=actor, now=NOW)
+            swaps.swap_request_accept(swap=swap, actor=actor, now=NOW)
             outcomes.append("accepted")
         except ValidationError as error:
             outcomes.append(" ".join(error.messages))

@@ -11,8 +11,10 @@ from django.test import override_settings
 
 from outbox.models import OutboundEmail
 from outbox.tasks import email_send
-from shifts import leave, services, swap_requests, tasks
+from shifts import tasks
 from shifts.models import Override, Participant, Rotation, Shift, SwapRequest, Unavailability
+from shifts.services import leave, swaps
+from shifts.services import shifts as shift_services
 from teams.services import profile_update
 from tests.shifts.factories import people, rotation
 
@@ -78,15 +80,15 @@ def test_lead_page_matrix(as_role, rot, role, expected):
 def test_schedule_marks_today_shows_cover_swap_and_leave(user_client, rot, member, lead, team):
     current = Shift.objects.get(rotation=rot, start_at__lte=NOW, end_at__gt=NOW)
     assert current.assignee == lead
-    services.override_create(
+    shift_services.override_create(
         shift=current, user=member, start_at=NOW, end_at=current.end_at, created_by=lead, reason="x"
     )
     nxt = Shift.objects.get(rotation=rot, slot=current.slot + 1)
     later = Shift.objects.get(rotation=rot, slot=current.slot + 2)
-    swap = swap_requests.swap_request_create(
+    swap = swaps.swap_request_create(
         requester=nxt.assignee, shift=nxt, recipient=later.assignee, counter_shift=later
     )
-    swap_requests.swap_request_accept(swap=swap, actor=later.assignee)
+    swaps.swap_request_accept(swap=swap, actor=later.assignee)
     leave.unavailability_create(
         team=team,
         actor=member,
@@ -116,7 +118,7 @@ def test_schedule_and_list_pages_query_counts_are_constant(
     rot = rotation(team, crew, now=NOW, start_on=start_on, horizon_weeks=10)
     shifts = list(Shift.objects.filter(rotation=rot).order_by("slot"))
     for shift in shifts[1:]:
-        services.override_create(
+        shift_services.override_create(
             shift=shift,
             user=lead,
             start_at=shift.start_at,
@@ -129,18 +131,16 @@ def test_schedule_and_list_pages_query_counts_are_constant(
     for shift in shifts:
         if shift.start_at > NOW:
             other = next(p for p in crew if p != shift.assignee)
-            swap_requests.swap_request_create(
-                requester=shift.assignee, shift=shift, recipient=other
-            )
+            swaps.swap_request_create(requester=shift.assignee, shift=shift, recipient=other)
     client.force_login(lead)
     # session, user, zone (profile), team with role, rotation, participants, shifts, overrides,
-    # leave, swaps, the lead check (role)
-    with django_assert_num_queries(12):
+    # leave, swaps
+    with django_assert_num_queries(11):
         assert client.get(f"/shifts/ops/rotations/{rot.pk}/").status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get("/shifts/ops/swaps/").status_code == 200
     # ... and the import form's own list of people
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get("/shifts/ops/unavailability/").status_code == 200
     with django_assert_num_queries(8):
         assert client.get("/shifts/").status_code == 200
@@ -303,7 +303,7 @@ def test_unavailability_page(user_client, rot, member, lead):
 
 def test_dashboard_panel_now_next_after_in_both_zones(user_client, rot, lead, member, team):
     current = Shift.objects.get(rotation=rot, start_at__lte=NOW, end_at__gt=NOW)
-    services.override_create(
+    shift_services.override_create(
         shift=current,
         user=member,
         start_at=NOW + dt.timedelta(hours=6),

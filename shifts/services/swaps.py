@@ -8,26 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from outbox.services import email_queue
-from shifts.models import (
-    Shift,
-    ShiftEvent,
-    SwapRequest,
-)
-from shifts.services import check_members, is_team_lead, name_of
-from teams.selectors import user_display_zone_name
+from shifts.models import Shift, ShiftEvent, SwapRequest
+from teams.access import team_access
+from teams.selectors import person_name, team_members_check, user_display_zone_name
 from teams.timezones import zone
-
-ROTATION_FIELDS = frozenset(
-    {
-        "name",
-        "period_days",
-        "handover_weekday",
-        "handover_time",
-        "start_on",
-        "horizon_weeks",
-        "is_active",
-    }
-)
 
 
 def _notify(*, key: str, user: User, subject: str, body: str) -> None:
@@ -64,12 +48,14 @@ def swap_request_create(
         )
     if recipient.pk == requester.pk:
         raise ValidationError({"recipient": "Propose the swap to someone else."})
-    check_members(team=team, users=[recipient], field="recipient")
+    team_members_check(team=team, users=[recipient], field="recipient")
     if counter_shift is not None:
         if counter_shift.rotation_id != shift.rotation_id:
             raise ValidationError({"counter_shift": "Both shifts must be in the same rotation."})
         if counter_shift.assignee_id != recipient.pk:
-            raise ValidationError({"counter_shift": f"{name_of(recipient)} is not on that shift."})
+            raise ValidationError(
+                {"counter_shift": f"{person_name(recipient)} is not on that shift."}
+            )
         if counter_shift.start_at <= now:
             raise ValidationError(
                 {"counter_shift": "That shift has already started; past shifts cannot be swapped."}
@@ -82,7 +68,9 @@ def swap_request_create(
         counter_shift=counter_shift,
         message=message,
     )
-    offer = f"{name_of(requester)} asks you to take their shift\n  {_describe(shift, recipient)}\n"
+    offer = (
+        f"{person_name(requester)} asks you to take their shift\n  {_describe(shift, recipient)}\n"
+    )
     if counter_shift is not None:
         offer += f"in exchange for yours\n  {_describe(counter_shift, recipient)}\n"
     if message:
@@ -90,7 +78,7 @@ def swap_request_create(
     _notify(
         key=f"swap-requested:{swap.pk}",
         user=recipient,
-        subject=f"[{team.name}] Shift swap request from {name_of(requester)}",
+        subject=f"[{team.name}] Shift swap request from {person_name(requester)}",
         body=offer + "\nAccept or decline it on the team's schedule page.",
     )
     return swap
@@ -121,7 +109,7 @@ def swap_request_accept(
     """
     now = now or timezone.now()
     swap = _locked_pending(swap)
-    if actor.pk != swap.recipient_id and not is_team_lead(user=actor, team=swap.team):
+    if actor.pk != swap.recipient_id and not team_access(user=actor, team=swap.team).is_lead:
         raise PermissionDenied("Only the person asked, or a lead, may accept this swap.")
     ids = [swap.shift_id] + ([swap.counter_shift_id] if swap.counter_shift_id else [])
     shifts = {
@@ -141,6 +129,7 @@ def swap_request_accept(
             "A shift in this request has already started; past shifts cannot be swapped."
         )
     requester, recipient = swap.requester, swap.recipient
+    giver, taker = person_name(requester), person_name(recipient)
     shift.assignee_id, shift.origin = recipient.pk, Shift.Origin.SWAPPED
     changed = [shift]
     events = [
@@ -148,8 +137,7 @@ def swap_request_accept(
             shift=shift,
             kind=ShiftEvent.Kind.SWAPPED,
             actor=actor,
-            description=f"{name_of(requester)} handed this shift to {name_of(recipient)}"
-            f" (swap #{swap.pk}).",
+            description=f"{giver} handed this shift to {taker} (swap #{swap.pk}).",
         )
     ]
     if counter is not None:
@@ -160,8 +148,7 @@ def swap_request_accept(
                 shift=counter,
                 kind=ShiftEvent.Kind.SWAPPED,
                 actor=actor,
-                description=f"{name_of(recipient)} handed this shift to {name_of(requester)}"
-                f" (swap #{swap.pk}).",
+                description=f"{taker} handed this shift to {giver} (swap #{swap.pk}).",
             )
         )
     Shift.objects.bulk_update(changed, ["assignee", "origin"])
@@ -170,14 +157,12 @@ def swap_request_accept(
     swap.decided_at = now
     swap.decided_by = actor
     swap.save(update_fields=["status", "decided_at", "decided_by"])
-    by = "" if actor.pk == recipient.pk else f" ({name_of(actor)} decided for {name_of(recipient)})"
+    by = "" if actor.pk == recipient.pk else f" ({person_name(actor)} decided for {taker})"
     for person in (requester, recipient):
-        body = (
-            f"The swap between {name_of(requester)} and {name_of(recipient)} was accepted{by}.\n\n"
-        )
-        body += f"{name_of(recipient)} now has\n  {_describe(shift, person)}\n"
+        body = f"The swap between {giver} and {taker} was accepted{by}.\n\n"
+        body += f"{taker} now has\n  {_describe(shift, person)}\n"
         if counter is not None:
-            body += f"{name_of(requester)} now has\n  {_describe(counter, person)}\n"
+            body += f"{giver} now has\n  {_describe(counter, person)}\n"
         _notify(
             key=f"swap-accepted:{swap.pk}",
             user=person,
@@ -192,7 +177,7 @@ def swap_request_decline(
     *, swap: SwapRequest, actor: User, now: dt.datetime | None = None
 ) -> SwapRequest:
     swap = _locked_pending(swap)
-    if actor.pk != swap.recipient_id and not is_team_lead(user=actor, team=swap.team):
+    if actor.pk != swap.recipient_id and not team_access(user=actor, team=swap.team).is_lead:
         raise PermissionDenied("Only the person asked, or a lead, may decline this swap.")
     swap.status = SwapRequest.Status.DECLINED
     swap.decided_at = now or timezone.now()
@@ -202,9 +187,8 @@ def swap_request_decline(
         key=f"swap-declined:{swap.pk}",
         user=swap.requester,
         subject=f"[{swap.team.name}] Shift swap declined",
-        body=(
-            f"{name_of(actor)} declined your swap request #{swap.pk} to {name_of(swap.recipient)}."
-        ),
+        body=f"{person_name(actor)} declined your swap request #{swap.pk}"
+        f" to {person_name(swap.recipient)}.",
     )
     return swap
 

@@ -1,5 +1,6 @@
-"""Every write about rotations, their shifts and overrides (swaps: shifts.swap_requests;
-leave: shifts.leave)."""
+"""Every write about rotations: create, change, set who takes turns, and plan (generate)
+their shifts. Writes about one shift: `shifts.services.shifts`; swaps: `.swaps`; leave:
+`.leave`."""
 
 import datetime as dt
 from collections import defaultdict
@@ -7,34 +8,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from shifts.models import (
-    Override,
-    Participant,
-    Rotation,
-    Shift,
-    ShiftEvent,
-    Unavailability,
-)
+from shifts.models import Participant, Rotation, Shift, ShiftEvent, Unavailability
 from shifts.rotation import assign, initial_queue
-from teams.access import team_access
-from teams.models import Membership, Team
+from teams.models import Team
+from teams.selectors import team_members_check
 from teams.timezones import zone
+from teams.updates import model_update
 
-ROTATION_FIELDS = frozenset(
-    {
-        "name",
-        "period_days",
-        "handover_weekday",
-        "handover_time",
-        "start_on",
-        "horizon_weeks",
-        "is_active",
-    }
+# What a lead sets on a rotation (its form, its API and these services).
+ROTATION_FIELDS = (
+    "name",
+    "period_days",
+    "handover_weekday",
+    "handover_time",
+    "start_on",
+    "horizon_weeks",
+    "is_active",
 )
 
 
@@ -45,33 +39,17 @@ class GenerationResult:
     deleted: int
 
 
-def is_team_lead(*, user: User, team: Team) -> bool:
-    return team_access(user=user, team=team).is_lead
-
-
-def check_members(*, team: Team, users: Sequence[User], field: str) -> None:
-    ids = {user.pk for user in users}
-    members = set(
-        Membership.objects.active()
-        .filter(team=team, user_id__in=ids)
-        .values_list("user_id", flat=True)
-    )
-    strangers = sorted(user.get_username() for user in users if user.pk not in members)
-    if strangers:
-        raise ValidationError({field: f"Not a member of {team.name}: {', '.join(strangers)}."})
-
-
-def _local(instant: dt.datetime, team: Team) -> str:
+def team_time(instant: dt.datetime, team: Team) -> str:
+    """An instant as a shift's history and error messages show it: in the team's zone."""
     return f"{instant.astimezone(zone(team.time_zone)):%a %d %b %Y %H:%M} ({team.time_zone})"
 
 
-def name_of(user: User | None) -> str:
-    if user is None:
-        return "nobody"
-    return user.get_full_name() or user.get_username()
-
-
-# --- Rotations and generation ---------------------------------------------------------
+def _check_name_free(*, team_id: int, name: str, rotation_pk: int | None = None) -> None:
+    others = Rotation.objects.filter(team_id=team_id, name=name)
+    if rotation_pk is not None:
+        others = others.exclude(pk=rotation_pk)
+    if others.exists():
+        raise ValidationError({"name": "The team already has a rotation with this name."})
 
 
 @transaction.atomic
@@ -79,12 +57,11 @@ def rotation_create(
     *, team: Team, participants: Sequence[User], now: dt.datetime | None = None, **fields: object
 ) -> Rotation:
     """Create a rotation with its ordered participants and plan its shifts."""
-    unknown = set(fields) - ROTATION_FIELDS
+    unknown = set(fields) - set(ROTATION_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown rotation fields: {', '.join(sorted(unknown))}.")
-    if Rotation.objects.filter(team=team, name=fields.get("name", "Developer on shift")).exists():
-        raise ValidationError({"name": "The team already has a rotation with this name."})
     rotation = Rotation(team=team, **fields)
+    _check_name_free(team_id=team.pk, name=rotation.name)
     rotation.full_clean()
     rotation.save()
     rotation_set_participants(rotation=rotation, participants=participants, now=now)
@@ -96,20 +73,12 @@ def rotation_update(
     *, rotation: Rotation, now: dt.datetime | None = None, **fields: object
 ) -> Rotation:
     """Change a rotation; future shifts nobody changed by hand are planned again."""
-    unknown = set(fields) - ROTATION_FIELDS
-    if unknown:
-        raise ValidationError(f"Unknown rotation fields: {', '.join(sorted(unknown))}.")
-    new_name = fields.get("name", rotation.name)
-    if (
-        Rotation.objects.filter(team_id=rotation.team_id, name=new_name)
-        .exclude(pk=rotation.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": "The team already has a rotation with this name."})
-    for name, value in fields.items():
-        setattr(rotation, name, value)
-    rotation.full_clean()
-    rotation.save()
+    _check_name_free(
+        team_id=rotation.team_id,
+        name=str(fields.get("name", rotation.name)),
+        rotation_pk=rotation.pk,
+    )
+    rotation, _ = model_update(instance=rotation, fields=ROTATION_FIELDS, data=fields)
     rotation_generate(rotation=rotation, now=now)
     return rotation
 
@@ -123,7 +92,7 @@ def rotation_set_participants(
         raise ValidationError({"participants": "A rotation needs at least one participant."})
     if len({user.pk for user in participants}) != len(participants):
         raise ValidationError({"participants": "Each person can appear only once."})
-    check_members(team=rotation.team, users=participants, field="participants")
+    team_members_check(team=rotation.team, users=participants, field="participants")
     rotation.participants.all().delete()
     Participant.objects.bulk_create(
         Participant(rotation=rotation, user=user, position=position)
@@ -210,7 +179,7 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
                 ShiftEvent(
                     shift=shift,
                     kind=ShiftEvent.Kind.RETIMED,
-                    description=f"Now {_local(start, team)} to {_local(end, team)}"
+                    description=f"Now {team_time(start, team)} to {team_time(end, team)}"
                     " (rotation changed).",
                 )
             )
@@ -240,7 +209,7 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
             ShiftEvent(
                 shift=current,
                 kind=ShiftEvent.Kind.RETIMED,
-                description=f"Now ends {_local(current.end_at, team)} (rotation changed).",
+                description=f"Now ends {team_time(current.end_at, team)} (rotation changed).",
             )
         )
     stale = [shift.pk for shift in existing.values() if not shift.is_hand_changed]
@@ -251,119 +220,3 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
     if stale:
         Shift.objects.filter(pk__in=stale).delete()
     return GenerationResult(created=len(to_create), updated=len(to_update), deleted=len(stale))
-
-
-@transaction.atomic
-def shift_assign(
-    *, shift: Shift, assignee: User, actor: User, now: dt.datetime | None = None
-) -> Shift:
-    """A lead sets who is on a future shift by hand; planning will not change it again."""
-    now = now or timezone.now()
-    shift = (
-        Shift.objects.select_for_update(of=("self",))
-        .select_related("team", "assignee")
-        .get(pk=shift.pk)
-    )
-    if shift.start_at <= now:
-        raise ValidationError({"assignee": "This shift has started; past shifts are history."})
-    check_members(team=shift.team, users=[assignee], field="assignee")
-    previous = shift.assignee
-    shift.assignee = assignee
-    shift.origin = Shift.Origin.MANUAL
-    shift.save(update_fields=["assignee", "origin"])
-    ShiftEvent.objects.create(
-        shift=shift,
-        kind=ShiftEvent.Kind.REASSIGNED,
-        actor=actor,
-        description=f"Set by hand: {name_of(assignee)} instead of {name_of(previous)}.",
-    )
-    return shift
-
-
-# --- Overrides ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def override_create(
-    *,
-    shift: Shift,
-    user: User,
-    start_at: dt.datetime,
-    end_at: dt.datetime,
-    created_by: User,
-    reason: str = "",
-) -> Override:
-    """`user` covers [start_at, end_at) of the shift; covers of one shift never overlap."""
-    shift = (
-        Shift.objects.select_for_update(of=("self",))
-        .select_related("team", "assignee")
-        .get(pk=shift.pk)
-    )
-    team = shift.team
-    if end_at <= start_at:
-        raise ValidationError({"end_at": "The end must be after the start."})
-    if start_at < shift.start_at or end_at > shift.end_at:
-        raise ValidationError(
-            {
-                "start_at": "A cover must lie within the shift, "
-                f"{_local(shift.start_at, team)} to {_local(shift.end_at, team)}."
-            }
-        )
-    if user.pk == shift.assignee_id:
-        raise ValidationError({"user": f"{name_of(user)} is already on this shift."})
-    if not (
-        is_team_lead(user=created_by, team=team) or created_by.pk in (user.pk, shift.assignee_id)
-    ):
-        raise PermissionDenied("Only the people on the shift or a lead may arrange cover.")
-    check_members(team=team, users=[user], field="user")
-    clash = (
-        shift.overrides.select_related("user")
-        .filter(start_at__lt=end_at, end_at__gt=start_at)
-        .first()
-    )
-    if clash is not None:
-        raise ValidationError(
-            {
-                "start_at": f"This overlaps the cover by {name_of(clash.user)} from "
-                f"{_local(clash.start_at, team)} to {_local(clash.end_at, team)}; "
-                "change or remove that one first."
-            }
-        )
-    override = Override.objects.create(
-        shift=shift,
-        user=user,
-        start_at=start_at,
-        end_at=end_at,
-        reason=reason,
-        created_by=created_by,
-    )
-    ShiftEvent.objects.create(
-        shift=shift,
-        kind=ShiftEvent.Kind.OVERRIDE_ADDED,
-        actor=created_by,
-        description=f"{name_of(user)} covers {_local(start_at, team)} to {_local(end_at, team)}"
-        + (f": {reason}" if reason else "."),
-    )
-    return override
-
-
-@transaction.atomic
-def override_delete(*, override: Override, actor: User) -> None:
-    shift = (
-        Shift.objects.select_for_update(of=("self",))
-        .select_related("team")
-        .get(pk=override.shift_id)
-    )
-    if not (
-        is_team_lead(user=actor, team=shift.team)
-        or actor.pk in (override.user_id, shift.assignee_id)
-    ):
-        raise PermissionDenied("Only the people on the shift or a lead may remove cover.")
-    ShiftEvent.objects.create(
-        shift=shift,
-        kind=ShiftEvent.Kind.OVERRIDE_REMOVED,
-        actor=actor,
-        description=f"Cover by {name_of(override.user)} from "
-        f"{_local(override.start_at, shift.team)} removed.",
-    )
-    override.delete()

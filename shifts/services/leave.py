@@ -8,26 +8,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from shifts.models import (
-    Rotation,
-    Unavailability,
-)
-from shifts.services import check_members, is_team_lead, rotation_generate
+from shifts.models import Rotation, Unavailability
+from shifts.services.rotations import rotation_generate
+from teams.access import team_access
 from teams.ical import IcsError, parse_periods
 from teams.models import Team
+from teams.selectors import team_members_check
 from teams.timezones import zone
-
-ROTATION_FIELDS = frozenset(
-    {
-        "name",
-        "period_days",
-        "handover_weekday",
-        "handover_time",
-        "start_on",
-        "horizon_weeks",
-        "is_active",
-    }
-)
 
 
 def _replan_team(*, team: Team, now: dt.datetime | None) -> None:
@@ -55,7 +42,7 @@ def unavailability_create(
         raise ValidationError({"kind": f"Unknown kind {kind!r}."})
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The end is before the start."})
-    is_lead = is_team_lead(user=actor, team=team)
+    is_lead = team_access(user=actor, team=team).is_lead
     if kind == Unavailability.Kind.PUBLIC_HOLIDAY:
         if user is not None:
             raise ValidationError(
@@ -68,7 +55,7 @@ def unavailability_create(
             raise ValidationError({"user": "Say who is unavailable."})
         if user.pk != actor.pk and not is_lead:
             raise PermissionDenied("Only a lead may enter someone else's unavailability.")
-        check_members(team=team, users=[user], field="user")
+        team_members_check(team=team, users=[user], field="user")
     period = Unavailability(
         team=team, user=user, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note
     )
@@ -164,7 +151,7 @@ def unavailability_import(
 def unavailability_delete(
     *, period: Unavailability, actor: User, now: dt.datetime | None = None
 ) -> None:
-    if period.user_id != actor.pk and not is_team_lead(user=actor, team=period.team):
+    if period.user_id != actor.pk and not team_access(user=actor, team=period.team).is_lead:
         raise PermissionDenied("Only a lead may remove someone else's unavailability.")
     team, personal = period.team, period.user_id is not None
     period.delete()
