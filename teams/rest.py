@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -88,12 +88,17 @@ class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
         return context
 
     def list_response(self, queryset: QuerySet[Any]) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(queryset))
+        """The filtered rows, paginated unless the viewset sets `pagination_class = None`."""
+        rows = self.filter_queryset(queryset)
+        if self.paginator is None:
+            return Response(self.get_serializer(rows, many=True).data)
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list_response(self.get_queryset())
 
+    @extend_schema(parameters=[ID])
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         return Response(self.get_serializer(obj).data)
