@@ -110,6 +110,12 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: CACHE_URL (redis://HOST:6379/1 in production). The default is files in var/,
+# so every web process, the Celery worker and beat share it on the embedded default too
+# (a per-process memory cache could not be invalidated by another process).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+FEEDS_CACHE_SECONDS = env.int("FEEDS_CACHE_SECONDS", default=24 * 3600)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

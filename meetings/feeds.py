@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingSeries
@@ -34,15 +34,23 @@ def meetings_version_parts(
 ) -> tuple[tuple[object, ...], list[dt.datetime]]:
     """What the meetings of a feed depend on, from two aggregate queries (no rendering):
     (parts for the ETag, change times for Last-Modified)."""
-    occurrences = meetings.aggregate(count=Count("pk"), last=Max("updated_at"), top=Max("pk"))
-    series_row = series.aggregate(count=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+    # The edit counters (SEQUENCE) are in the version too: two edits within one clock
+    # tick leave `updated_at` unchanged but never the counters.
+    occurrences = meetings.aggregate(
+        count=Count("pk"), last=Max("updated_at"), top=Max("pk"), edits=Sum("sequence")
+    )
+    series_row = series.aggregate(
+        count=Count("pk"), last=Max("updated_at"), top=Max("pk"), edits=Sum("sequence")
+    )
     parts = (
         occurrences["count"],
         occurrences["top"],
         occurrences["last"],
+        occurrences["edits"],
         series_row["count"],
         series_row["top"],
         series_row["last"],
+        series_row["edits"],
     )
     changes = [value for value in (occurrences["last"], series_row["last"]) if value]
     return parts, changes

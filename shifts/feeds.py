@@ -225,6 +225,9 @@ class PersonalFeed(CalendarFeed[PersonalFeedOwner]):
     def filename(self, obj: PersonalFeedOwner) -> str:
         return "shiftdesk-me.ics"
 
+    def cache_key(self, obj: PersonalFeedOwner) -> str:
+        return str(obj.user.pk)
+
     def events(self, obj: PersonalFeedOwner, start: dt.datetime) -> list[FeedEvent]:
         return personal_events(
             user=obj.user, team_ids=obj.team_ids, start=start, covered_only=obj.covered_only

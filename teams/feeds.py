@@ -7,8 +7,10 @@
   `django.contrib.syndication.Feed` declares an RSS feed: an app says how to find the
   feed's object from the URL, its title, its events in a window and the parts its
   version depends on. The view answers a conditional GET with 304 from that version,
-  and builds the calendar only when needed. `TeamCalendarFeed` finds a team from the
-  token's user, who must be an active member.
+  and builds the calendar only when needed, once per version: the bytes are cached
+  (shared cache, `CACHE_URL`) under the feed, its object and its version, so a
+  repeated full request costs about what a 304 costs. `TeamCalendarFeed` finds a team
+  from the token's user, who must be an active member.
 """
 
 import datetime as dt
@@ -20,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -153,27 +156,34 @@ class CalendarFeed(Generic[FeedObject]):
     def version_parts(self, obj: FeedObject, start: dt.datetime) -> VersionParts:
         return (), []
 
+    def cache_key(self, obj: FeedObject) -> str:
+        """Who the feed's bytes are for; with the version it keys the cached bytes."""
+        return str(getattr(obj, "pk", obj))
+
     def __call__(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         obj = self.get_object(request, **kwargs)
         start = feed_window_start()
         parts, changes = self.version_parts(obj, start)
+        version = feed_version_in_window(start=start, parts=parts, changes=changes)
 
         def build() -> bytes:
-            return feed_calendar_bytes(
-                name=self.title(obj),
-                description=self.description(obj),
-                events=self.events(obj, start),
-                stamp=timezone.now(),
-            )
+            # The version covers everything the events depend on, so bytes cached under
+            # it are never stale: a change makes a new key (old ones expire).
+            key = f"feed:{type(self).__name__}:{self.cache_key(obj)}:{version.etag}"
+            body: bytes | None = cache.get(key)
+            if body is None:
+                body = feed_calendar_bytes(
+                    name=self.title(obj),
+                    description=self.description(obj),
+                    events=self.events(obj, start),
+                    stamp=timezone.now(),
+                )
+                cache.set(key, body, settings.FEEDS_CACHE_SECONDS)
+            return body
 
-        return calendar_response(
-            request,
-            version=feed_version_in_window(start=start, parts=parts, changes=changes),
-            build=build,
-            filename=self.filename(obj),
-        )
+        return calendar_response(request, version=version, build=build, filename=self.filename(obj))
 
 
 class TeamCalendarFeed(CalendarFeed[Team]):

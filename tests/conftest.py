@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from teams.models import Membership
@@ -13,6 +14,12 @@ from tests.teams.factories import MembershipFactory, TeamFactory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty shared cache (a file cache outlives a test)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

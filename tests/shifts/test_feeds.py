@@ -6,6 +6,7 @@ import zoneinfo
 import icalendar
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -297,3 +298,34 @@ def test_me_is_not_a_team_slug():
     """/shifts/feeds/<token>/me.ics is the personal feed, so no team may be called "me"."""
     with pytest.raises(ValidationError):
         validate_team_slug("me")
+
+
+def test_a_repeated_full_request_is_served_from_cache_byte_identical(
+    client, weekly, lead, django_assert_num_queries, monkeypatch
+):
+    """Clients that never revalidate cost what a 304 costs; a change is seen at once."""
+    _, crew = weekly
+    url = feed_url(token_of(crew[0]))
+    with time_machine.travel(NOW, tick=False):
+        first = client.get(url)
+
+        def explode(**kwargs):
+            raise AssertionError("a cached version must not be built again")
+
+        monkeypatch.setattr("teams.feeds.feed_calendar_bytes", explode)
+        with django_assert_num_queries(6):  # token, membership, four aggregates: as a 304
+            again = client.get(url)
+        assert again.status_code == 200
+        assert again.content == first.content
+        assert again["ETag"] == first["ETag"]
+        monkeypatch.undo()
+
+        cache.clear()
+        assert client.get(url).content == first.content  # a fresh build is the same bytes
+
+        shift = Shift.objects.get(start_at=dt.datetime(2027, 3, 22, 8, tzinfo=UTC))
+        other = next(p for p in crew if p != shift.assignee)
+        shift_services.shift_assign(shift=shift, assignee=other, actor=lead)
+        changed = client.get(url)
+    assert changed["ETag"] != first["ETag"]
+    assert changed.content != first.content
