@@ -16,14 +16,14 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from dateutil import rrule as dateutil_rrule
+from teams.bounds import EARLIEST_AT, LATEST_AT
+from teams.ical import WEEKDAY_CODES, rrule_check, rrule_expand, rrule_parts
 
 WEEKLY = "weekly"
 MONTHLY = "monthly"
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
-ALLOWED_FREQS = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
+MAX_OCCURRENCES = 1000  # per call of `occurrences`
 
 
 @dataclass(frozen=True)
@@ -57,21 +57,9 @@ def rule_build(spec: RuleSpec) -> str:
     raise ValueError(f"Unknown frequency {spec.frequency!r}.")
 
 
-def _parts(rule: str) -> dict[str, str]:
-    parts: dict[str, str] = {}
-    for chunk in rule.strip().removeprefix("RRULE:").split(";"):
-        if not chunk:
-            continue
-        name, sep, value = chunk.partition("=")
-        if not sep:
-            raise ValueError(f"Malformed rule part {chunk!r}.")
-        parts[name.upper()] = value.upper()
-    return parts
-
-
 def rule_parse(rule: str) -> RuleSpec | None:
     """The friendly spec of a rule, or None when the rule is richer than the form."""
-    parts = _parts(rule)
+    parts = rrule_parts(rule)
     interval = int(parts.pop("INTERVAL", "1"))
     freq = parts.pop("FREQ", "")
     byday = parts.pop("BYDAY", "")
@@ -94,21 +82,13 @@ def rule_parse(rule: str) -> RuleSpec | None:
 
 
 def rule_validate(rule: str) -> str:
-    """The rule, normalised; ValueError with a readable message when it is not usable."""
-    try:
-        parts = _parts(rule)
-    except ValueError as error:
-        raise ValueError(str(error)) from None
+    """The rule, normalised; ValueError with a readable message when it cannot give a
+    sane series (see `teams.ical.rrule_check`), or names its DTSTART."""
     if "DTSTART" in rule.upper():
         raise ValueError("Give the start date separately, not as DTSTART.")
-    if parts.get("FREQ") not in ALLOWED_FREQS:
-        raise ValueError("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY.")
-    normalised = ";".join(f"{name}={value}" for name, value in parts.items())
-    try:
-        dateutil_rrule.rrulestr(normalised, dtstart=dt.datetime(2000, 1, 1))  # noqa: DTZ001
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"Not a valid RRULE: {error}") from None
-    return normalised
+    parts = rrule_parts(rule)
+    rrule_check(parts)
+    return ";".join(f"{name}={value}" for name, value in parts.items())
 
 
 def rule_describe(rule: str) -> str:
@@ -138,19 +118,33 @@ def occurrences(
     after: dt.datetime,
     before: dt.datetime,
     ends_on: dt.date | None = None,
+    limit: int = MAX_OCCURRENCES,
 ) -> list[dt.datetime]:
-    """UTC start instants of the rule in [after, before), computed in `zone_name`.
+    """UTC start instants of the rule in [after, before), computed in `zone_name`: the
+    first `limit` of them at most.
 
     `starts_on` + `start_time` is the rule's DTSTART as a local wall-clock time;
-    `ends_on` (inclusive, local) stops the series.
+    `ends_on` (inclusive, local) stops the series. Expansion is bounded in time (the
+    window, clamped to the sane range, and the rule's UNTIL) and in count, and starts
+    at the period of the rule that contains the window's start, not at DTSTART (only a
+    rule with COUNT is walked from DTSTART, at most COUNT steps).
     """
+    parts = rrule_parts(rule_validate(rule))
     zone = zoneinfo.ZoneInfo(zone_name)
-    dtstart = dt.datetime.combine(starts_on, start_time)
-    expanded = dateutil_rrule.rrulestr(rule_validate(rule), dtstart=dtstart)
+    after, before = max(after, EARLIEST_AT), min(before, LATEST_AT)
+    if after >= before:
+        return []
     # The window in local wall-clock time, a day wider on each side for the offsets.
     low = after.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=1)
     high = before.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
     if ends_on is not None:
         high = min(high, dt.datetime.combine(ends_on, dt.time.max))
-    starts = [local_to_utc(local, zone) for local in expanded.between(low, high, inc=True)]
-    return [start for start in starts if after <= start < before]
+    dtstart = dt.datetime.combine(starts_on, start_time)
+    starts: list[dt.datetime] = []
+    for local in rrule_expand(parts, zone=zone, dtstart=dtstart, low=low, high=high):
+        start = local_to_utc(local, zone)
+        if after <= start < before:
+            starts.append(start)
+            if len(starts) >= limit:
+                break
+    return starts

@@ -4,12 +4,34 @@ No database here. A rotation hands over every `period_days` days at a wall-clock
 in the team's zone; slot k starts at the k-th handover. The UTC instant of a handover
 moves with daylight saving, the local time does not, and each slot ends exactly where
 the next begins, so the schedule has no gap and no overlap.
+
+Bounded: a rule starts in the sane range (`teams.bounds`), slots are planned up to its
+end at most and `MAX_SLOTS` per call, and day spans far in the past or future are cut
+to the range, so no input makes the arithmetic overflow or the loops run away.
 """
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from teams.bounds import EARLIEST_AT, EARLIEST_DATE, LATEST_AT, LATEST_DATE, RANGE_TEXT
+
+MAX_PERIOD_DAYS = 366
+MAX_SLOTS = 10_000  # per call of `slots`: a daily rotation over 27 years
+
+
+def day_span(
+    starts_on: dt.date, ends_on: dt.date, zone: dt.tzinfo
+) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of whole days `starts_on`..`ends_on` (inclusive) in `zone`: from the
+    first day's midnight to the midnight after the last, cut to the sane range, so
+    leave "from 0001-01-01 to 9999-12-31" is simply all the time there is."""
+    first = min(max(starts_on, EARLIEST_DATE), LATEST_DATE)
+    last = min(max(ends_on, EARLIEST_DATE), LATEST_DATE)
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return start, end
 
 
 @dataclass(frozen=True)
@@ -20,6 +42,14 @@ class RotationRule:
     handover_time: dt.time
     period_days: int = 7
 
+    def __post_init__(self) -> None:
+        if not 1 <= self.period_days <= MAX_PERIOD_DAYS:
+            raise ValueError(f"A rotation period is 1 to {MAX_PERIOD_DAYS} days.")
+        if not 0 <= self.handover_weekday <= 6:
+            raise ValueError("The handover weekday is 0 (Monday) to 6 (Sunday).")
+        if not EARLIEST_DATE <= self.start_on <= LATEST_DATE:
+            raise ValueError(f"A rotation starts between {RANGE_TEXT}.")
+
     def first_handover_on(self) -> dt.date:
         """The first handover day on or after `start_on` that falls on the handover weekday."""
         return self.start_on + dt.timedelta(
@@ -27,25 +57,35 @@ class RotationRule:
         )
 
     def slot_start(self, index: int) -> dt.datetime:
-        """Start of slot `index` as an aware UTC datetime (the local wall-clock handover)."""
-        day = self.first_handover_on() + dt.timedelta(days=index * self.period_days)
-        local = dt.datetime.combine(day, self.handover_time, tzinfo=self.zone)
-        return local.astimezone(dt.UTC)
+        """Start of slot `index` as an aware UTC datetime (the local wall-clock handover);
+        ValueError for an index beyond the calendar."""
+        try:
+            day = self.first_handover_on() + dt.timedelta(days=index * self.period_days)
+            local = dt.datetime.combine(day, self.handover_time, tzinfo=self.zone)
+            return local.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(f"Slot {index} is beyond the dates a rotation can have.") from None
 
     def slot_at_or_after(self, instant: dt.datetime) -> int:
-        """The index of the first slot that starts at or after `instant` (never negative)."""
+        """The index of the first slot that starts at or after `instant` (never negative;
+        an instant outside the sane range counts as its nearest end)."""
+        instant = min(max(instant, EARLIEST_AT), LATEST_AT)
         local_day = instant.astimezone(self.zone).date()
         index = max(0, (local_day - self.first_handover_on()).days // self.period_days - 1)
         while self.slot_start(index) < instant:
             index += 1
         return index
 
-    def slots(self, first: int, until: dt.datetime) -> list[tuple[int, dt.datetime, dt.datetime]]:
-        """(index, start, end) of the slots from `first` whose start is before `until`."""
-        result = []
+    def slots(
+        self, first: int, until: dt.datetime, *, limit: int = MAX_SLOTS
+    ) -> list[tuple[int, dt.datetime, dt.datetime]]:
+        """(index, start, end) of the slots from `first` whose start is before `until`
+        (at most the end of the sane range), the first `limit` of them at most."""
+        until = min(until, LATEST_AT)
+        result: list[tuple[int, dt.datetime, dt.datetime]] = []
         index = first
         start = self.slot_start(index)
-        while start < until:
+        while start < until and len(result) < limit:
             end = self.slot_start(index + 1)
             result.append((index, start, end))
             index += 1

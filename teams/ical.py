@@ -7,16 +7,21 @@ are bounded, and every error is an `IcsError` with a message for the user.
 """
 
 import datetime as dt
+import re
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import icalendar
-from dateutil.rrule import rrulestr
+from dateutil import rrule as dateutil_rrule
+
+from teams.bounds import EARLIEST_AT, LATEST_AT, RANGE_TEXT, is_sane_date
 
 PRODID = "-//Shiftdesk//Shiftdesk calendar feed//EN"
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_EVENTS = 2000
 MAX_DEPTH = 3  # VCALENDAR > VEVENT > VALARM
+MAX_REPEATING_LENGTH = dt.timedelta(days=366)
 
 
 def calendar_new(
@@ -78,6 +83,262 @@ def calendar_bytes(calendar: icalendar.Calendar, *, first: dt.date, last: dt.dat
     return calendar.to_ical()
 
 
+# --- RRULEs: checked before use, expanded within bounds ------------------------------------
+#
+# Shared by meeting series (meetings.recurrence) and uploaded files (parse_periods). A rule
+# is expanded on naive wall-clock times in its zone; the walk starts at the rule's period
+# that holds the window's start (not at DTSTART), stops at the window's end and is
+# counted, so no rule (FREQ=DAILY;INTERVAL=0, a DTSTART in 1900, the 30th of February)
+# can loop or run for long.
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+RRULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+ALLOWED_PARTS = frozenset(
+    {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYYEARDAY"}
+    | {"BYWEEKNO", "BYSETPOS", "WKST"}
+)
+UNBOUNDED = frozenset({"COUNT", "UNTIL"})
+# name: (lowest, highest, negative values allowed)
+BY_RANGES = {
+    "BYMONTHDAY": (1, 31, True),
+    "BYMONTH": (1, 12, False),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYSETPOS": (1, 366, True),
+}
+BY_PARTS = frozenset(name for name in ALLOWED_PARTS if name.startswith("BY"))
+# The BYxxx parts that RFC 5545 allows with each FREQ (those not listed go with all).
+BY_FREQS = {
+    "BYMONTHDAY": ("DAILY", "MONTHLY", "YEARLY"),
+    "BYYEARDAY": ("YEARLY",),
+    "BYWEEKNO": ("YEARLY",),
+}
+BYDAY_ITEM = re.compile(r"(?P<ordinal>[+-]?\d{1,2})?(?P<day>MO|TU|WE|TH|FR|SA|SU)")
+MAX_INTERVAL = 100  # e.g. every 100 weeks
+MAX_COUNT = 5000  # COUNT is walked from DTSTART, so it is bounded too
+
+
+def rrule_parts(rule: str) -> dict[str, str]:
+    """The NAME=VALUE parts of an RRULE text, upper-cased; ValueError when it is empty,
+    malformed or names a part twice."""
+    parts: dict[str, str] = {}
+    for chunk in rule.strip().removeprefix("RRULE:").split(";"):
+        if not chunk.strip():
+            continue
+        name, sep, value = chunk.partition("=")
+        name, value = name.strip().upper(), value.strip().upper()
+        if not sep or not name or not value:
+            raise ValueError(f"Malformed rule part {chunk!r}: write NAME=VALUE, e.g. FREQ=WEEKLY.")
+        if name in parts:
+            raise ValueError(f"{name} is given twice.")
+        parts[name] = value
+    if not parts:
+        raise ValueError("The rule is empty: give at least FREQ (e.g. FREQ=WEEKLY;BYDAY=MO).")
+    return parts
+
+
+def _integers(name: str, value: str, low: int, high: int, *, signed: bool = False) -> None:
+    for item in value.split(","):
+        try:
+            number = int(item)
+        except ValueError:
+            raise ValueError(f"{name} must be whole numbers, not {item!r}.") from None
+        if not (low <= abs(number) <= high if signed else low <= number <= high):
+            span = f"{low} to {high} (or -{high} to -{low})" if signed else f"{low} to {high}"
+            raise ValueError(f"{name} values must be {span}, not {item}.")
+
+
+def _single(name: str, value: str, high: int) -> None:
+    if "," in value:
+        raise ValueError(f"{name} is one number.")
+    _integers(name, value, 1, high)
+
+
+def _check_byday(value: str, freq: str) -> None:
+    for item in value.split(","):
+        match = BYDAY_ITEM.fullmatch(item)
+        if match is None:
+            raise ValueError(f"BYDAY takes weekdays such as MO or 2WE or -1FR, not {item!r}.")
+        if match["ordinal"]:
+            limit = {"MONTHLY": 5, "YEARLY": 53}.get(freq)
+            if limit is None:
+                raise ValueError(f"BYDAY {item} (the Nth weekday) needs FREQ=MONTHLY or YEARLY.")
+            if not 1 <= abs(int(match["ordinal"])) <= limit:
+                raise ValueError(
+                    f"BYDAY {item}: the ordinal must be 1 to {limit} or -{limit} to -1."
+                )
+
+
+def _until_value(value: str) -> dt.date | dt.datetime:
+    """UNTIL as a date, a floating datetime or an aware UTC datetime."""
+    try:
+        if len(value) == 8:
+            return dt.datetime.strptime(value, "%Y%m%d").date()  # noqa: DTZ007 - a date
+        utc = value.endswith("Z")
+        moment = dt.datetime.strptime(value.removesuffix("Z"), "%Y%m%dT%H%M%S")  # noqa: DTZ007
+    except ValueError:
+        raise ValueError(
+            f"UNTIL must be a date (20271231) or a date and time (20271231T235959Z), not {value}."
+        ) from None
+    return moment.replace(tzinfo=dt.UTC) if utc else moment
+
+
+def _implicit_parts(parts: dict[str, str], dtstart: dt.datetime) -> dict[str, str]:
+    """The rule with the BYxxx parts RFC 5545 takes from DTSTART written out, so the
+    rule means the same when expansion starts at a later period."""
+    if any(name in parts for name in ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO")):
+        return parts
+    freq = parts["FREQ"]
+    implicit: dict[str, str] = {}
+    if freq == "YEARLY":
+        implicit = {"BYMONTH": str(dtstart.month), "BYMONTHDAY": str(dtstart.day)}
+    elif freq == "MONTHLY":
+        implicit = {"BYMONTHDAY": str(dtstart.day)}
+    elif freq == "WEEKLY":
+        implicit = {"BYDAY": WEEKDAY_CODES[dtstart.weekday()]}
+    return implicit | parts
+
+
+def _build(parts: dict[str, str], dtstart: dt.datetime) -> dateutil_rrule.rrule:
+    """A dateutil rule from validated parts, without COUNT and UNTIL (callers bound it)."""
+    text = ";".join(f"{name}={value}" for name, value in parts.items() if name not in UNBOUNDED)
+    built = dateutil_rrule.rrulestr(text, dtstart=dtstart, cache=False)
+    assert isinstance(built, dateutil_rrule.rrule)  # noqa: S101 - one RRULE gives one rrule
+    return built
+
+
+def _check_combinations(parts: dict[str, str]) -> None:
+    """RFC 5545's table of which BYxxx parts go with which FREQ, plus: a rule every N > 1
+    days filters by weekday only (and N is not a multiple of 7), so that no rule can
+    skip every date of its series by the phase of its interval."""
+    freq = parts["FREQ"]
+    for name, freqs in BY_FREQS.items():
+        if name in parts and freq not in freqs:
+            raise ValueError(f"{name} cannot be used with FREQ={freq}.")
+    interval = int(parts.get("INTERVAL", "1"))
+    if freq == "DAILY" and interval > 1:
+        filters = sorted(set(parts) & (BY_PARTS - {"BYDAY"}))
+        if filters:
+            raise ValueError(
+                f"{', '.join(filters)} cannot be used with FREQ=DAILY;INTERVAL={interval}: "
+                "use FREQ=WEEKLY, MONTHLY or YEARLY."
+            )
+        if "BYDAY" in parts and interval % 7 == 0:
+            raise ValueError(f"Every {interval} days on given weekdays: use FREQ=WEEKLY.")
+
+
+def _check_feasible(parts: dict[str, str]) -> None:
+    """Refuse a rule that produces nothing (e.g. the 30th of February).
+
+    dateutil walks an empty rule period by period up to year 9999 whatever its UNTIL, so
+    the probe starts a few years (enough for leap days, week 53 and the interval) before
+    9999 and ends there."""
+    years = 8 + int(parts.get("INTERVAL", "1")) * (4 if parts["FREQ"] == "YEARLY" else 1)
+    start = dt.datetime((dt.MAXYEAR - years) // 4 * 4, 1, 1)  # noqa: DTZ001 - wall clock
+    try:
+        probe = _build(_implicit_parts(parts, start), start)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"Not a valid RRULE: {error}") from None
+    if next(iter(probe), None) is None:
+        raise ValueError("This rule never produces a date (e.g. the 30th of February).")
+
+
+def rrule_check(parts: dict[str, str]) -> None:
+    """ValueError, with a message for the user, unless the rule can give a sane series:
+    FREQ is DAILY, WEEKLY, MONTHLY or YEARLY; INTERVAL is 1..MAX_INTERVAL; COUNT is
+    1..MAX_COUNT and not with UNTIL; UNTIL is a date or time in the sane range; BYxxx
+    values are in range and go with the FREQ (RFC 5545); no BYHOUR, BYMINUTE or
+    BYSECOND (an event repeats at its start time); and the rule produces some date."""
+    freq = parts.get("FREQ")
+    if freq not in RRULE_FREQS:
+        shown = f", not {freq}" if freq else " (FREQ is missing)"
+        raise ValueError(
+            f"FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY{shown}: a series repeats at most daily."
+        )
+    unknown = sorted(set(parts) - ALLOWED_PARTS)
+    if unknown:
+        raise ValueError(
+            f"{', '.join(unknown)} cannot be used here: an event repeats at its start time; "
+            f"use {', '.join(sorted(ALLOWED_PARTS))}."
+        )
+    _single("INTERVAL", parts.get("INTERVAL", "1"), MAX_INTERVAL)
+    if "COUNT" in parts:
+        if "UNTIL" in parts:
+            raise ValueError("Give COUNT or UNTIL, not both.")
+        _single("COUNT", parts["COUNT"], MAX_COUNT)
+    if "UNTIL" in parts and not is_sane_date(_until_value(parts["UNTIL"])):
+        raise ValueError(f"UNTIL must be between {RANGE_TEXT}.")
+    if "BYDAY" in parts:
+        _check_byday(parts["BYDAY"], freq)
+    for name, (low, high, signed) in BY_RANGES.items():
+        if name in parts:
+            _integers(name, parts[name], low, high, signed=signed)
+    _check_combinations(parts)
+    if "WKST" in parts and parts["WKST"] not in WEEKDAY_CODES:
+        raise ValueError(f"WKST must be one of {', '.join(WEEKDAY_CODES)}.")
+    _check_feasible(parts)
+
+
+def rrule_until(parts: dict[str, str], zone: dt.tzinfo) -> dt.datetime | None:
+    """The rule's UNTIL as a wall-clock time in `zone` (a date: the end of that day; a
+    UTC time: converted; a floating time: as it is), or None."""
+    if "UNTIL" not in parts:
+        return None
+    until = _until_value(parts["UNTIL"])
+    if not isinstance(until, dt.datetime):
+        return dt.datetime.combine(until, dt.time.max)
+    if until.tzinfo is not None:
+        return until.astimezone(zone).replace(tzinfo=None)
+    return until
+
+
+def _period_start(freq: str, interval: int, dtstart: dt.datetime, low: dt.datetime) -> dt.datetime:
+    """The start of the rule's last period (of `interval` days, weeks, months or years
+    counted from DTSTART) that begins on or before `low`'s day, at DTSTART's time: a
+    DTSTART from which the rule gives the same dates from `low` on, without walking
+    from the series' first date."""
+    if low <= dtstart:
+        return dtstart
+    if freq in ("DAILY", "WEEKLY"):
+        step = interval * (7 if freq == "WEEKLY" else 1)
+        return dtstart + dt.timedelta(days=(low.date() - dtstart.date()).days // step * step)
+    if freq == "MONTHLY":
+        shift = ((low.year - dtstart.year) * 12 + low.month - dtstart.month) // interval * interval
+        month = dtstart.month - 1 + shift
+        if not shift:
+            return dtstart
+        return dtstart.replace(year=dtstart.year + month // 12, month=month % 12 + 1, day=1)
+    years = (low.year - dtstart.year) // interval * interval
+    return dtstart.replace(year=dtstart.year + years, month=1, day=1) if years else dtstart
+
+
+def rrule_expand(
+    parts: dict[str, str],
+    *,
+    zone: dt.tzinfo,
+    dtstart: dt.datetime,
+    low: dt.datetime,
+    high: dt.datetime,
+) -> Iterator[dt.datetime]:
+    """The wall-clock starts (naive, in `zone`) of a checked rule (`rrule_check`) from
+    DTSTART `dtstart`, from about `low` up to `high` (inclusive) and the rule's UNTIL.
+
+    The walk starts at the rule's period that holds `low`, so a series from 1970 asked
+    for 2027 walks one period before 2027, not 57 years; only a rule with COUNT is
+    walked from DTSTART, for at most COUNT dates. Callers stop when they have enough."""
+    until = rrule_until(parts, zone)
+    if until is not None:
+        high = min(high, until)
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    interval = int(parts.get("INTERVAL", "1"))
+    first = dtstart if count else _period_start(parts["FREQ"], interval, dtstart, low)
+    walk = _build(_implicit_parts(parts, dtstart), first).replace(until=high)
+    for number, local in enumerate(walk, start=1):
+        if count is not None and number > count:
+            return
+        yield local
+
+
 class IcsError(ValueError):
     """An uploaded calendar file that cannot be used; the message says why."""
 
@@ -116,19 +377,142 @@ def _check_structure(text: str) -> None:
         raise IcsError("The file ends before its calendar is closed (END:VCALENDAR missing).")
 
 
-def _as_aware(value: dt.date | dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, bool]:
+def _as_aware(value: dt.date | dt.datetime, zone: dt.tzinfo) -> tuple[dt.datetime, bool]:
     if isinstance(value, dt.datetime):
         return (value if value.tzinfo else value.replace(tzinfo=zone)), False
     return dt.datetime.combine(value, dt.time(), tzinfo=zone), True
 
 
+def _instant(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A DTSTART, EXDATE, RDATE or RECURRENCE-ID value as a UTC instant, to compare them
+    (floating times and dates are read in the event's zone)."""
+    return _as_aware(value, zone)[0].astimezone(dt.UTC)
+
+
+def _date_list(event: icalendar.Component, name: str) -> list[dt.date | dt.datetime]:
+    """The values of every EXDATE or RDATE line of an event."""
+    lines = event.get(name)
+    if lines is None:
+        return []
+    values: list[dt.date | dt.datetime] = []
+    for line in lines if isinstance(lines, list) else [lines]:
+        for item in line.dts:
+            if not isinstance(item.dt, dt.date):
+                raise ValueError(f"{name.upper()} periods are not supported; give dates or times")
+            values.append(item.dt)
+    return values
+
+
+def _recurrence_id(event: icalendar.Component, zone: dt.tzinfo) -> dt.datetime | None:
+    """The instant of the occurrence this event replaces (RECURRENCE-ID), or None."""
+    if event.get("recurrence-id") is None:
+        return None
+    if str(event["recurrence-id"].params.get("RANGE", "")).upper() == "THISANDFUTURE":
+        raise ValueError("it changes this and all later occurrences (RANGE=THISANDFUTURE)")
+    return _instant(event.decoded("recurrence-id"), zone)
+
+
+def _rule_parts(event: icalendar.Component) -> dict[str, str] | None:
+    """The checked RRULE of an event, or None."""
+    rule = event.get("rrule")
+    if rule is None:
+        return None
+    if isinstance(rule, list):
+        raise ValueError("it has more than one repeat rule (RRULE)")
+    text = rule.to_ical()
+    parts = rrule_parts(text.decode() if isinstance(text, bytes) else str(text))
+    rrule_check(parts)
+    return parts
+
+
+def _on_wall_clock(local: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A naive wall-clock time in `tz`, made aware: in a spring-forward gap it moves on
+    by the gap (02:30 becomes 03:30), in an autumn fold it is the first instant."""
+    return local.replace(tzinfo=tz, fold=0).astimezone(dt.UTC).astimezone(tz)
+
+
+def _event_times(
+    event: icalendar.Component, zone: zoneinfo.ZoneInfo
+) -> tuple[dt.datetime, dt.datetime, bool, dt.tzinfo]:
+    """Start, end, whether all-day, and the event's own zone: its TZID (an IANA or
+    Windows name, or its VTIMEZONE), else `zone` for floating times and all-day dates."""
+    value = event.decoded("dtstart")
+    tz: dt.tzinfo = zone
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        tz = value.tzinfo
+    start, all_day = _as_aware(value, tz)
+    if event.get("dtend") is not None:
+        end, _ = _as_aware(event.decoded("dtend"), tz)
+    elif event.get("duration") is not None:
+        end = start + event.decoded("duration")
+    else:
+        end = start + (dt.timedelta(days=1) if all_day else dt.timedelta(0))
+    return start, end, all_day, tz
+
+
+def _event_periods(
+    event: icalendar.Component,
+    *,
+    label: str,
+    zone: zoneinfo.ZoneInfo,
+    window: tuple[dt.datetime, dt.datetime],
+    replaced: set[dt.datetime],
+) -> list[IcsPeriod]:
+    """The periods of one event that overlap the window, cut to it; ValueError (without
+    the event's name) when the event cannot be used."""
+    summary = str(event.get("summary", "")).strip() or "Unavailable"
+    uid = str(event.get("uid", "")) or label
+    try:
+        start, end, all_day, tz = _event_times(event, zone)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ValueError(f"it has an unreadable time: {error}") from error
+    if end <= start:
+        raise ValueError("it ends before it starts")
+    length = end - start
+    window_start, window_end = window
+    excluded = replaced | {_instant(day, tz) for day in _date_list(event, "exdate")}
+    starts = [start, *(_as_aware(day, tz)[0] for day in _date_list(event, "rdate"))]
+    parts = _rule_parts(event)
+    if parts is not None:
+        if length > MAX_REPEATING_LENGTH:
+            raise ValueError(f"it repeats and lasts more than {MAX_REPEATING_LENGTH.days} days")
+        low = window_start.astimezone(tz).replace(tzinfo=None) - length - dt.timedelta(days=1)
+        high = window_end.astimezone(tz).replace(tzinfo=None) + dt.timedelta(days=1)
+        walk = rrule_expand(parts, zone=tz, dtstart=start.replace(tzinfo=None), low=low, high=high)
+        for local in walk:
+            if local >= low:
+                starts.append(_on_wall_clock(local, tz))
+            if len(starts) > MAX_EVENTS:
+                raise ValueError(f"it repeats more than {MAX_EVENTS} times in the period")
+    periods: dict[dt.datetime, IcsPeriod] = {}
+    for occurrence in starts:
+        try:
+            instant = occurrence.astimezone(dt.UTC)
+            occurrence_end = occurrence + length
+        except OverflowError:  # in year 1 or 9999: far from the window
+            continue
+        if instant in excluded or occurrence_end <= window_start or occurrence >= window_end:
+            continue
+        periods[instant] = IcsPeriod(
+            uid, summary, max(occurrence, window_start), min(occurrence_end, window_end), all_day
+        )
+    return list(periods.values())
+
+
+def _sentence(error: Exception) -> str:
+    return str(error).rstrip(".") + "."
+
+
 def parse_periods(
     data: bytes, *, zone: zoneinfo.ZoneInfo, window_start: dt.datetime, window_end: dt.datetime
 ) -> list[IcsPeriod]:
-    """The events of an uploaded .ics file as periods inside [window_start, window_end).
+    """The events of an uploaded .ics file as periods inside [window_start, window_end)
+    (an event that begins before or ends after the window is cut to it).
 
-    Floating times and all-day dates are read in `zone`; recurring events are expanded
-    within the window. Cancelled events are left out.
+    Reads what calendar clients export: all-day and timed events, TZIDs with their
+    VTIMEZONE (IANA or Windows names), floating times and dates (read in `zone`),
+    RRULE (bounded: see `rrule_expand`), EXDATE, RDATE and RECURRENCE-ID overrides.
+    Cancelled events are left out. Anything else is an `IcsError` naming the event.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise IcsError(f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KiB.")
@@ -141,46 +525,37 @@ def parse_periods(
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError, TypeError) as error:
         raise IcsError(f"The calendar could not be read: {error}") from error
+    window = (max(window_start, EARLIEST_AT), min(window_end, LATEST_AT))
+    events = list(enumerate(calendar.walk("VEVENT"), start=1))
+    # Occurrences replaced by an override (same UID, RECURRENCE-ID), per UID.
+    replaced: dict[str, set[dt.datetime]] = {}
+    labels: dict[int, str] = {}
+    for index, event in events:
+        summary = str(event.get("summary", "")).strip() or "Unavailable"
+        labels[index] = f"Event {index} ({summary})"
+        if event.get("dtstart") is None:
+            raise IcsError(f"{labels[index]} has no start (DTSTART).")
+        try:
+            instant = _recurrence_id(event, zone)
+        except (ValueError, TypeError, AttributeError, OverflowError) as error:
+            raise IcsError(f"{labels[index]} cannot be read: {_sentence(error)}") from error
+        if instant is not None:
+            replaced.setdefault(str(event.get("uid", "")), set()).add(instant)
     periods: list[IcsPeriod] = []
-    for index, event in enumerate(calendar.walk("VEVENT"), start=1):
+    for index, event in events:
         if str(event.get("status", "")).upper() == "CANCELLED":
             continue
-        summary = str(event.get("summary", "")).strip() or "Unavailable"
-        uid = str(event.get("uid", "")) or f"event-{index}"
-        if event.get("dtstart") is None:
-            raise IcsError(f"Event {index} ({summary}) has no start (DTSTART).")
+        # An override stands alone; a series leaves out the occurrences overridden.
+        uid = str(event.get("uid", ""))
+        overridden = set() if event.get("recurrence-id") is not None else replaced.get(uid, set())
         try:
-            start, all_day = _as_aware(event.decoded("dtstart"), zone)
-            if event.get("dtend") is not None:
-                end, _ = _as_aware(event.decoded("dtend"), zone)
-            elif event.get("duration") is not None:
-                end = start + event.decoded("duration")
-            else:
-                end = start + (dt.timedelta(days=1) if all_day else dt.timedelta(0))
-        except (ValueError, TypeError) as error:
-            raise IcsError(f"Event {index} ({summary}) has an unreadable time: {error}") from error
-        if end <= start:
-            raise IcsError(f"Event {index} ({summary}) ends before it starts.")
-        starts = [start]
-        if event.get("rrule") is not None:
-            rule_text = event["rrule"].to_ical()
-            if isinstance(rule_text, bytes):
-                rule_text = rule_text.decode()
-            rule = rrulestr(rule_text, dtstart=start, cache=False)
-            starts = []
-            for occurrence in rule.xafter(window_start - (end - start), count=MAX_EVENTS + 1):
-                if occurrence >= window_end:
-                    break
-                starts.append(occurrence)
-            if len(starts) > MAX_EVENTS:
-                raise IcsError(f"Event {index} ({summary}) repeats more than {MAX_EVENTS} times.")
-        for occurrence_start in starts:
-            occurrence_end = occurrence_start + (end - start)
-            if occurrence_end <= window_start or occurrence_start >= window_end:
-                continue
-            periods.append(IcsPeriod(uid, summary, occurrence_start, occurrence_end, all_day))
-            if len(periods) > MAX_EVENTS:
-                raise IcsError(f"The file has more than {MAX_EVENTS} events in the period.")
+            periods += _event_periods(
+                event, label=labels[index], zone=zone, window=window, replaced=overridden
+            )
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as error:
+            raise IcsError(f"{labels[index]} cannot be used: {_sentence(error)}") from error
+        if len(periods) > MAX_EVENTS:
+            raise IcsError(f"The file has more than {MAX_EVENTS} events in the period.")
     return periods
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shifts.rotation import RotationRule, assign, initial_queue
+from shifts.rotation import MAX_SLOTS, RotationRule, assign, day_span, initial_queue
 from shifts.schedule import Cover, Turn, effective_segments, split_hours
 
 UTC = dt.UTC
@@ -134,3 +134,77 @@ def test_split_hours_counts_weekend_holiday_and_the_dst_night():
     end = dt.datetime(2027, 3, 30, 0, tzinfo=tz)  # Tuesday
     weekday, weekend, holiday = split_hours(start, end, tz=tz, holidays={dt.date(2027, 3, 29)})
     assert (weekday, weekend, holiday) == (24.0, 47.0, 24.0)  # Sunday 28 March has 23 hours
+
+
+def test_leave_from_year_1_to_9999_plans_without_overflow():
+    """Such leave gave a 500 in planning (a day after 9999-12-31 overflows)."""
+    tz = ZoneInfo("Europe/Zurich")
+    away_start, away_end = day_span(dt.date(1, 1, 1), dt.date(9999, 12, 31), tz)
+    assert away_start == dt.datetime(1970, 1, 1, tzinfo=tz)
+    assert away_end == dt.datetime(2201, 1, 1, tzinfo=tz)
+    r = rule("Europe/Zurich", dt.date(2027, 1, 4))
+    slots = r.slots(0, r.slot_start(4))
+
+    def available(person, start, end):
+        return person != 2 or not (away_start < end and start < away_end)
+
+    plan = assign(initial_queue([1, 2], {}), slots, is_available=available)
+    assert list(plan.values()) == [1, 1, 1, 1]
+
+
+def test_day_span_of_ordinary_leave_is_whole_local_days():
+    tz = ZoneInfo("America/Chicago")
+    start, end = day_span(dt.date(2027, 3, 13), dt.date(2027, 3, 14), tz)
+    assert (start.hour, end.hour, end.date()) == (0, 0, dt.date(2027, 3, 15))
+    assert end - start == dt.timedelta(days=2)  # wall-clock days; 47 hours across the DST night
+    assert end.astimezone(UTC) - start.astimezone(UTC) == dt.timedelta(hours=47)
+
+
+@pytest.mark.parametrize(
+    ("until", "count"),
+    [
+        (dt.datetime.max.replace(tzinfo=UTC), MAX_SLOTS),
+        (dt.datetime(9999, 1, 1, tzinfo=UTC), MAX_SLOTS),
+    ],
+)
+def test_slots_are_bounded_in_count_and_time(until, count):
+    daily = rule("Europe/Zurich", dt.date(2027, 1, 4), period=1)
+    slots = daily.slots(0, until)
+    assert len(slots) == count
+    assert slots[-1][0] == count - 1
+    weekly = rule("Pacific/Kiritimati", dt.date(2190, 1, 4))
+    last_slots = weekly.slots(0, until)
+    assert last_slots[-1][1] < dt.datetime(2201, 1, 1, tzinfo=UTC)  # not up to year 9999
+    assert len(last_slots) == (dt.date(2201, 1, 1) - dt.date(2190, 1, 4)).days // 7 + 1
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [dt.datetime.min.replace(tzinfo=UTC), dt.datetime.max.replace(tzinfo=UTC)],
+)
+def test_slot_lookup_at_the_ends_of_time_does_not_overflow(instant):
+    r = rule("Pacific/Kiritimati", dt.date(2027, 1, 4))
+    index = r.slot_at_or_after(instant)
+    assert index >= 0
+    assert r.slot_start(index) >= min(instant, dt.datetime(2201, 1, 1, tzinfo=UTC))
+
+
+def test_a_slot_beyond_the_calendar_is_a_value_error():
+    r = rule("Europe/Zurich", dt.date(2027, 1, 4))
+    with pytest.raises(ValueError, match="beyond the dates"):
+        r.slot_start(10**9)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"period": 0}, "1 to 366 days"),
+        ({"period": 10_000}, "1 to 366 days"),
+        ({"weekday": 7}, "0 \\(Monday\\) to 6"),
+        ({"start_on": dt.date(1, 1, 1)}, "between 1970-01-01 and 2200-12-31"),
+        ({"start_on": dt.date(9999, 12, 31)}, "between 1970-01-01 and 2200-12-31"),
+    ],
+)
+def test_rules_that_cannot_be_planned_are_refused(changes, message):
+    with pytest.raises(ValueError, match=message):
+        rule("Europe/Zurich", changes.pop("start_on", dt.date(2027, 1, 4)), **changes)

@@ -207,7 +207,7 @@ def test_parse_holidays_all_day_recurring_and_floating():
         ),
         (
             b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Daily\r\nDTSTART:20270101T090000Z\r\nDTEND:20270101T100000Z\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-            "repeats more than",
+            r"Event 1 \(Daily\) cannot be used: FREQ must be .* not MINUTELY",
         ),
     ],
 )
