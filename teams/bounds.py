@@ -21,6 +21,7 @@ is written:
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -115,8 +116,8 @@ class SaneDateTimeField(serializers.DateTimeField):
     time in the team's zone (`self.context["team"].time_zone`, set by
     `TeamScopedViewSet`), whether the caller signed in with a session or a token; a
     time that does not exist there or happens twice is a 400 that says so. Without a
-    team in the context, the active zone is used, as DRF does. Output is in the same
-    zone, with its offset.
+    team in the context, the active zone is used, as DRF does. Output is always UTC
+    (`...Z`), the one format every API response uses.
     """
 
     default_validators = [validate_sane_datetime]
@@ -144,6 +145,11 @@ class SaneDateTimeField(serializers.DateTimeField):
                 return value.replace(tzinfo=zone)
         result: dt.datetime = super().enforce_timezone(value)
         return result
+
+    def to_representation(self, value: Any) -> Any:
+        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+            return super().to_representation(value)
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 # --- Django forms ------------------------------------------------------------------------
