@@ -179,9 +179,13 @@ def incident_link_knowledge(request: AuthenticatedRequest, slug: str, pk: int) -
     form = forms.KnowledgeLinkForm(request.POST, team=team)
     if form.is_valid():
         entries = [*incident.knowledge_entries.all(), form.cleaned_data["entry"]]
-        services.incident_update(incident=incident, by=request.user, knowledge_entries=entries)
-        messages.success(request, "Knowledge-base entry linked.")
-        return redirect(incident)
+        try:
+            services.incident_update(incident=incident, by=request.user, knowledge_entries=entries)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Knowledge-base entry linked.")
+            return redirect(incident)
     return _detail_with_errors(request, team, incident, link_form=form)
 
 
