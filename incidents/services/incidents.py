@@ -100,7 +100,7 @@ def incident_open(
 def incident_update(*, incident: Incident, by: User, **fields: Any) -> Incident:
     """Edit an incident's description and links; a severity change goes on the timeline.
 
-    `related` may include the incident itself (a form lists every incident): it is left out.
+    An incident is never related to itself: `related` may name it, it is left out.
     """
     data = dict(fields)
     if "related" in data:
