@@ -7,8 +7,8 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from incidents import services
 from incidents.models import ActionItem, Component, Incident, KnowledgeEntry, SupportRequest
+from incidents.services import action_items, incidents, knowledge, support
 from teams.demo import DemoContext
 from teams.models import Team
 
@@ -71,10 +71,10 @@ def seed(context: DemoContext) -> None:
         ],
     )
     if failure.status == Incident.Status.OPEN:
-        services.incident_set_status(
+        incidents.incident_set_status(
             incident=failure, status=Incident.Status.INVESTIGATING, by=bob, at=ago(days=1, hours=23)
         )
-        services.incident_set_status(
+        incidents.incident_set_status(
             incident=failure,
             status=Incident.Status.RESOLVED,
             by=bob,
@@ -96,10 +96,10 @@ def seed(context: DemoContext) -> None:
         notes=[(carol, ago(hours=19), "Checked ReqMgr2: 14 workflows without output datasets.")],
     )
     if on_demand.status == Incident.Status.OPEN:
-        services.incident_set_status(
+        incidents.incident_set_status(
             incident=on_demand, status=Incident.Status.INVESTIGATING, by=carol, at=ago(hours=19)
         )
-        services.incident_transfer(
+        incidents.incident_transfer(
             incident=on_demand,
             owner=dave,
             by=carol,
@@ -131,7 +131,7 @@ def seed(context: DemoContext) -> None:
     )
 
     if not SupportRequest.objects.filter(team=team).exists():
-        services.support_request_create(
+        support.support_request_create(
             team=team,
             created_by=bob,
             asked_by="Tier0 operator",
@@ -146,7 +146,7 @@ def seed(context: DemoContext) -> None:
             handled_by=bob,
             incident=support_incident,
         )
-        services.support_request_create(
+        support.support_request_create(
             team=team,
             created_by=carol,
             asked_by="Data management",
@@ -159,7 +159,7 @@ def seed(context: DemoContext) -> None:
 
     today = timezone.localdate()
     if not ActionItem.objects.filter(team=team).exists():
-        services.action_item_create(
+        action_items.action_item_create(
             team=team,
             title="Open a GitHub issue for the MSTransferor pileup white list",
             created_by=dave,
@@ -169,7 +169,7 @@ def seed(context: DemoContext) -> None:
             needs_github_issue=True,
             github_repo="dmwm/WMCore",
         )
-        services.action_item_create(
+        action_items.action_item_create(
             team=team,
             title="Add an alert on the JobAccountant backlog",
             created_by=alice,
@@ -177,7 +177,7 @@ def seed(context: DemoContext) -> None:
             due_on=today - dt.timedelta(days=2),
             incident=failure,
         )
-        done = services.action_item_create(
+        done = action_items.action_item_create(
             team=team,
             title="Document the FWJR clean-up in the knowledge base",
             created_by=alice,
@@ -185,8 +185,8 @@ def seed(context: DemoContext) -> None:
             due_on=today - dt.timedelta(days=1),
             incident=failure,
         )
-        services.action_item_update(action_item=done, status=ActionItem.Status.DONE)
-        services.action_item_create(
+        action_items.action_item_update(action_item=done, status=ActionItem.Status.DONE)
+        action_items.action_item_create(
             team=team,
             title="Ask P&R for the list of affected workflows",
             created_by=carol,
@@ -212,9 +212,9 @@ def _incident(
     existing = Incident.objects.filter(team=team, title=fields["title"]).first()
     if existing is not None:
         return existing
-    incident = services.incident_open(team=team, created_by=by, **fields)  # type: ignore[arg-type]
+    incident = incidents.incident_open(team=team, created_by=by, **fields)  # type: ignore[arg-type]
     for author, at, body in notes:
-        services.timeline_entry_add(incident=incident, author=author, body=body, occurred_at=at)
+        incidents.timeline_entry_add(incident=incident, author=author, body=body, occurred_at=at)
     return incident
 
 
@@ -222,4 +222,4 @@ def _knowledge(*, team: Team, by: User, title: str, **fields: object) -> Knowled
     existing = KnowledgeEntry.objects.filter(team=team, title=title).first()
     if existing is not None:
         return existing
-    return services.knowledge_entry_create(team=team, created_by=by, title=title, **fields)  # type: ignore[arg-type]
+    return knowledge.knowledge_entry_create(team=team, created_by=by, title=title, **fields)  # type: ignore[arg-type]

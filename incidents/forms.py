@@ -1,4 +1,8 @@
-"""Forms for the incident pages; choices are scoped to the team in the URL."""
+"""Forms for the incident pages; choices are scoped to the team in the URL.
+
+Every picker (people, components, knowledge entries) lists only the URL's team's rows,
+so another team's id is "not one of the available choices" like any unknown one.
+"""
 
 from typing import Any
 
@@ -9,6 +13,7 @@ from django.core.exceptions import ValidationError
 from incidents import selectors
 from incidents.models import ActionItem, Component, Incident, KnowledgeEntry, SupportRequest
 from teams.models import Team
+from teams.selectors import team_members
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -49,7 +54,7 @@ class TeamForm(forms.Form):
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.team = team
-        people = selectors.team_people(team=team)
+        people = team_members(team=team)
         for name in ("owner", "reporter", "handled_by"):
             if name in self.fields:
                 self.fields[name].queryset = people  # type: ignore[attr-defined]
@@ -127,7 +132,6 @@ class IncidentFilterForm(TeamForm):
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, team=team, **kwargs)
-        self.fields["owner"].queryset = selectors.team_people(team=team)  # type: ignore[attr-defined]
         self.fields["component"].queryset = selectors.components_for_team(team=team)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -26,13 +25,6 @@ from teams.selectors import AnyUser, teams_for_user
 from teams.timezones import zone
 
 KNOWLEDGE_SEARCH_FIELDS = ["title", "symptom", "diagnosis", "mitigation"]
-
-
-def team_people(*, team: Team) -> QuerySet[User]:
-    """The team's active members, for owner pickers."""
-    return User.objects.filter(memberships__team=team, memberships__is_active=True).order_by(
-        "username"
-    )
 
 
 def components_for_team(*, team: Team) -> QuerySet[Component]:
@@ -326,12 +318,3 @@ def knowledge_entry_get(*, team: Team, pk: int) -> KnowledgeEntry:
 
 def local_now(*, team: Team) -> dt.datetime:
     return timezone.now().astimezone(zone(team.time_zone))
-
-
-def member_or_404(*, team: Team, user_id: int) -> User:
-    user = User.objects.filter(
-        pk=user_id, memberships__team=team, memberships__is_active=True
-    ).first()
-    if user is None:
-        raise Http404("No such member.")
-    return user

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import ActionItem
-from incidents.services import action_item_create, action_item_update
+from incidents.services.action_items import action_item_create, action_item_update
 from meetings.models import (
     Meeting,
     MeetingReport,

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from incidents import services
 from incidents.models import ActionItem, Incident, KnowledgeEntry, SupportRequest, TimelineEntry
+from incidents.services import incidents
 from teams.models import Team
 from tests.incidents.factories import (
     ActionItemFactory,
@@ -28,10 +28,10 @@ def as_role(api_as, lead, member, outsider):
 @pytest.fixture
 def data(team, member, lead):
     component = ComponentFactory(team=team, name="JobAccountant")
-    incident = services.incident_open(
+    incident = incidents.incident_open(
         team=team, title="Backlog", kind="system_failure", created_by=member
     )
-    entry = services.timeline_entry_add(incident=incident, author=member, body="Looked.")
+    entry = incidents.timeline_entry_add(incident=incident, author=member, body="Looked.")
     return {
         "component": component,
         "incident": incident,
@@ -203,7 +203,7 @@ def test_incident_lifecycle_over_the_api(as_role, data, team):
 def test_incident_filters(as_role, data, team, lead):
     other = ComponentFactory(team=team, name="RucioInjector")
     with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
-        old = services.incident_open(
+        old = incidents.incident_open(
             team=team, title="Old", kind="bug_discovery", created_by=lead, components=[other]
         )
     IncidentFactory(title="Elsewhere")

@@ -14,7 +14,9 @@ def test_log_an_incident_add_entries_and_transfer_it(page, screenshot):
         user__username="bob", user__first_name="Bob", team__name="WMCore", team__slug="wmcore"
     )
     team = bob.team
-    MembershipFactory(user__username="dave", team=team, role=Membership.Role.MEMBER)
+    MembershipFactory(
+        user__username="dave", user__first_name="Dave", team=team, role=Membership.Role.MEMBER
+    )
     ProfileFactory(user=bob.user, time_zone="Europe/Zurich")
     ComponentFactory(team=team, name="JobAccountant")
     ComponentFactory(team=team, name="WorkQueueManager")
@@ -54,7 +56,7 @@ def test_log_an_incident_add_entries_and_transfer_it(page, screenshot):
     page.wait_for_selector("text=Incident handed over to dave.")
     assert page.locator("#incident-owner").inner_text() == "dave"
     timeline = page.locator("#timeline").inner_text()
-    assert "Owner bob → dave." in timeline
+    assert "Owner Bob → Dave." in timeline  # people by name (teams.selectors.person_name)
     assert "End of my shift" in timeline
     assert "Status open → investigating." in timeline
     screenshot("incident-detail-after-transfer")

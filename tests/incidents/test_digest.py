@@ -4,8 +4,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from incidents import digests, services, tasks
+from incidents import digests, tasks
 from incidents.models import ActionItem
+from incidents.services import action_items
 from outbox import tasks as outbox_tasks
 from outbox.models import OutboundEmail
 from teams.models import Membership
@@ -23,11 +24,11 @@ def at_digest_time():
 
 @pytest.fixture
 def items(team, member, lead):
-    make = lambda **kw: services.action_item_create(team=team, created_by=lead, **kw)  # noqa: E731
+    make = lambda **kw: action_items.action_item_create(team=team, created_by=lead, **kw)  # noqa: E731
     late = make(title="Open the GitHub issue", owner=member, due_on=dt.date(2027, 3, 26))
     make(title="Due today", owner=member, due_on=dt.date(2027, 3, 29))
     done = make(title="Already done", owner=member, due_on=dt.date(2027, 3, 1))
-    services.action_item_update(action_item=done, status=ActionItem.Status.DONE)
+    action_items.action_item_update(action_item=done, status=ActionItem.Status.DONE)
     make(title="Unowned", due_on=dt.date(2027, 3, 1))
     return late
 
@@ -67,7 +68,7 @@ def test_digest_fans_out_per_owner_and_is_sent_once_per_day(
 def test_local_date_of_the_owner_decides(team, lead):
     dave = MembershipFactory(team=team, user__username="dave", role=Membership.Role.MEMBER).user
     ProfileFactory(user=dave, time_zone="America/Chicago")
-    services.action_item_create(
+    action_items.action_item_create(
         team=team, created_by=lead, title="Due Sunday", owner=dave, due_on=dt.date(2027, 3, 28)
     )
     # 01:00 Monday in Chicago: Sunday's item is overdue, and the key carries Chicago's date.

@@ -4,9 +4,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from incidents import services
 from incidents.models import Incident, KnowledgeEntry, TimelineEntry
+from incidents.services import action_items, components, incidents, knowledge
 from teams.models import Membership
+from teams.selectors import person_name
 from tests.incidents.factories import ComponentFactory, IncidentFactory
 from tests.teams.factories import MembershipFactory
 
@@ -22,7 +23,7 @@ def in_2027():
 
 @pytest.fixture
 def incident(team, member):
-    return services.incident_open(
+    return incidents.incident_open(
         team=team, title="Backlog in WorkQueueManager", kind=Incident.Kind.SYSTEM_FAILURE,
         created_by=member, detected_at=T0,
     )  # fmt: skip
@@ -41,13 +42,13 @@ def test_open_records_an_entry_and_defaults_owner_to_the_logger(incident, member
 
 def test_full_lifecycle_with_reopen(incident, member):
     for status in ("investigating", "mitigated"):
-        services.incident_set_status(incident=incident, status=status, by=member)
-    services.incident_set_status(
+        incidents.incident_set_status(incident=incident, status=status, by=member)
+    incidents.incident_set_status(
         incident=incident, status="resolved", by=member, note="Restarted the component."
     )
     assert incident.resolved_at is not None
     assert incident.resolution_note == "Restarted the component."
-    services.incident_set_status(
+    incidents.incident_set_status(
         incident=incident, status="investigating", by=member, note="Backlog is back."
     )
     incident.refresh_from_db()
@@ -68,7 +69,7 @@ def test_full_lifecycle_with_reopen(incident, member):
 )
 def test_bad_status_changes_write_nothing(incident, member, status, note, field):
     with pytest.raises(ValidationError) as caught:
-        services.incident_set_status(incident=incident, status=status, by=member, note=note)
+        incidents.incident_set_status(incident=incident, status=status, by=member, note=note)
     assert field in caught.value.message_dict
     incident.refresh_from_db()
     assert incident.status == "open"
@@ -76,17 +77,17 @@ def test_bad_status_changes_write_nothing(incident, member, status, note, field)
 
 
 def test_reopen_needs_a_reason_and_mitigated_cannot_go_back_to_open(incident, member):
-    services.incident_set_status(incident=incident, status="mitigated", by=member)
+    incidents.incident_set_status(incident=incident, status="mitigated", by=member)
     with pytest.raises(ValidationError, match="cannot go from mitigated to open"):
-        services.incident_set_status(incident=incident, status="open", by=member)
-    services.incident_set_status(incident=incident, status="resolved", by=member, note="Fixed.")
+        incidents.incident_set_status(incident=incident, status="open", by=member)
+    incidents.incident_set_status(incident=incident, status="resolved", by=member, note="Fixed.")
     with pytest.raises(ValidationError, match="Reopening needs a reason"):
-        services.incident_set_status(incident=incident, status="open", by=member)
+        incidents.incident_set_status(incident=incident, status="open", by=member)
 
 
 def test_resolution_before_detection_is_refused(incident, member):
     with pytest.raises(ValidationError) as caught:
-        services.incident_set_status(
+        incidents.incident_set_status(
             incident=incident, status="resolved", by=member, note="x", at=T0 - dt.timedelta(hours=1)
         )
     assert "at" in caught.value.message_dict
@@ -94,7 +95,7 @@ def test_resolution_before_detection_is_refused(incident, member):
 
 def test_end_before_start_is_refused_and_nothing_written(team, member):
     with pytest.raises(ValidationError) as caught:
-        services.incident_open(
+        incidents.incident_open(
             team=team, title="x", kind="bug_discovery", created_by=member,
             started_at=T0, detected_at=T0 - dt.timedelta(minutes=1),
         )  # fmt: skip
@@ -106,12 +107,12 @@ def test_end_before_start_is_refused_and_nothing_written(team, member):
 def test_unknown_component_and_non_member_owner_are_refused(team, member, outsider):
     foreign = ComponentFactory(name="JobAccountant")
     with pytest.raises(ValidationError) as caught:
-        services.incident_open(
+        incidents.incident_open(
             team=team, title="x", kind="on_demand", created_by=member, components=[foreign]
         )
     assert "components" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        services.incident_open(
+        incidents.incident_open(
             team=team, title="x", kind="on_demand", created_by=member, owner=outsider
         )
     assert "owner" in caught.value.message_dict
@@ -119,61 +120,63 @@ def test_unknown_component_and_non_member_owner_are_refused(team, member, outsid
 
 
 def test_transfer_with_note_and_to_a_non_member(incident, member, lead, outsider):
-    services.incident_transfer(incident=incident, owner=lead, by=member, note="Lead knows this.")
+    incidents.incident_transfer(incident=incident, owner=lead, by=member, note="Lead knows this.")
     assert incident.owner == lead
     entry = incident.timeline.last()
     assert entry.kind == TimelineEntry.Kind.OWNER
-    assert entry.body == "Owner member → lead.\n\nLead knows this."
-    with pytest.raises(ValidationError, match="not a member"):
-        services.incident_transfer(incident=incident, owner=outsider, by=member)
+    assert entry.body == f"Owner {person_name(member)} → {person_name(lead)}.\n\nLead knows this."
+    with pytest.raises(ValidationError, match="Not a member"):
+        incidents.incident_transfer(incident=incident, owner=outsider, by=member)
     with pytest.raises(ValidationError, match="already owns"):
-        services.incident_transfer(incident=incident, owner=lead, by=member)
+        incidents.incident_transfer(incident=incident, owner=lead, by=member)
     incident.refresh_from_db()
     assert incident.owner == lead
 
 
 def test_severity_change_is_a_timeline_entry(incident, member):
-    services.incident_update(incident=incident, by=member, severity="critical", title="Renamed")
+    incidents.incident_update(incident=incident, by=member, severity="critical", title="Renamed")
     assert incident.timeline.last().body == "Severity medium → critical."
-    services.incident_update(incident=incident, by=member, title="Renamed again")
+    incidents.incident_update(incident=incident, by=member, title="Renamed again")
     assert incident.timeline.count() == 2
 
 
 def test_related_incidents_are_symmetric_and_same_team(incident, member, team):
     other = IncidentFactory(team=team)
-    services.incident_update(incident=incident, by=member, related=[other, incident])
+    incidents.incident_update(incident=incident, by=member, related=[other, incident])
     assert list(other.related.all()) == [incident]
     with pytest.raises(ValidationError):
-        services.incident_update(incident=incident, by=member, related=[IncidentFactory()])
+        incidents.incident_update(incident=incident, by=member, related=[IncidentFactory()])
 
 
 def test_entries_editable_by_author_with_history(incident, member, lead):
-    entry = services.timeline_entry_add(incident=incident, author=member, body="First *look*.")
-    services.timeline_entry_edit(entry=entry, by=member, body="First look: the log is full.")
-    services.timeline_entry_edit(entry=entry, by=member, body="Third version.")
+    entry = incidents.timeline_entry_add(incident=incident, author=member, body="First *look*.")
+    incidents.timeline_entry_edit(entry=entry, by=member, body="First look: the log is full.")
+    incidents.timeline_entry_edit(entry=entry, by=member, body="Third version.")
     assert entry.edited_at is not None
     assert [r.body for r in entry.revisions.all()] == [
         "First look: the log is full.",
         "First *look*.",
     ]
     with pytest.raises(ValidationError, match="Only the author"):
-        services.timeline_entry_edit(entry=entry, by=lead, body="Not mine.")
+        incidents.timeline_entry_edit(entry=entry, by=lead, body="Not mine.")
     with pytest.raises(ValidationError, match="Automatic entries"):
-        services.timeline_entry_edit(entry=incident.timeline.first(), by=member, body="x")
+        incidents.timeline_entry_edit(entry=incident.timeline.first(), by=member, body="x")
     with pytest.raises(ValidationError):
-        services.timeline_entry_add(incident=incident, author=member, body="  ")
+        incidents.timeline_entry_add(incident=incident, author=member, body="  ")
 
 
 def test_promote_resolved_incident_to_knowledge(incident, member, team):
     component = ComponentFactory(team=team, name="JobAccountant")
-    services.incident_update(incident=incident, by=member, components=[component], summary="Stuck.")
-    services.timeline_entry_add(incident=incident, author=member, body="Corrupted FWJR.")
+    incidents.incident_update(
+        incident=incident, by=member, components=[component], summary="Stuck."
+    )
+    incidents.timeline_entry_add(incident=incident, author=member, body="Corrupted FWJR.")
     with pytest.raises(ValidationError, match="Only a resolved"):
-        services.incident_promote(incident=incident, by=member)
-    services.incident_set_status(
+        knowledge.incident_promote(incident=incident, by=member)
+    incidents.incident_set_status(
         incident=incident, status="resolved", by=member, note="Removed it."
     )
-    entry = services.incident_promote(incident=incident, by=member)
+    entry = knowledge.incident_promote(incident=incident, by=member)
     assert entry.symptom == "Stuck."
     assert entry.diagnosis == "Corrupted FWJR."
     assert entry.mitigation == "Removed it."
@@ -185,32 +188,32 @@ def test_promote_resolved_incident_to_knowledge(incident, member, team):
 def test_expert_only_entries_need_an_expert(team, member):
     expert = MembershipFactory(team=team, role=Membership.Role.EXPERT).user
     with pytest.raises(ValidationError) as caught:
-        services.knowledge_entry_create(
+        knowledge.knowledge_entry_create(
             team=team, created_by=member, title="Renew token", symptom="401", expert_only=True
         )
     assert "expert_only" in caught.value.message_dict
-    entry = services.knowledge_entry_create(
+    entry = knowledge.knowledge_entry_create(
         team=team, created_by=expert, title="Renew token", symptom="401", expert_only=True
     )
     with pytest.raises(ValidationError):
-        services.knowledge_entry_update(entry=entry, by=member, mitigation="anything")
-    services.knowledge_entry_update(entry=entry, by=expert, mitigation="Renew it.")
+        knowledge.knowledge_entry_update(entry=entry, by=member, mitigation="anything")
+    knowledge.knowledge_entry_update(entry=entry, by=expert, mitigation="Renew it.")
     assert KnowledgeEntry.objects.get().mitigation == "Renew it."
 
 
 def test_component_names_unique_per_team(team):
-    services.component_create(team=team, name="RucioInjector")
+    components.component_create(team=team, name="RucioInjector")
     with pytest.raises(ValidationError):
-        services.component_create(team=team, name="rucioinjector")
+        components.component_create(team=team, name="rucioinjector")
 
 
 def test_action_item_from_incident_points_back(incident, member, team):
-    item = services.action_item_create(
+    item = action_items.action_item_create(
         team=team, title="Add an alert", created_by=member, incident=incident
     )
     assert item.source == "incident"
     assert item.source_url == incident.get_absolute_url()
     with pytest.raises(ValidationError):
-        services.action_item_create(
+        action_items.action_item_create(
             team=team, title="x", created_by=member, incident=IncidentFactory()
         )

@@ -5,8 +5,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from incidents import selectors, services
+from incidents import selectors
 from incidents.models import SupportRequest
+from incidents.services import support
 from tests.teams.factories import TeamFactory
 
 UTC = dt.UTC
@@ -25,7 +26,7 @@ def in_late_2027():
 
 
 def ask(team, user, asked_at, answered_at=None, resolved_at=None):
-    return services.support_request_create(
+    return support.support_request_create(
         team=team, created_by=user, asked_by="P&R", question="Why?",
         asked_at=asked_at, first_response_at=answered_at, resolved_at=resolved_at,
     )  # fmt: skip
@@ -118,7 +119,7 @@ def test_a_shift_period_can_be_passed_in(team, member):
 
 def test_answer_without_time_counts_as_answered_now_and_bad_times_refused(team, member):
     item = ask(team, member, dt.datetime(2027, 12, 1, 11, 0, tzinfo=UTC))
-    services.support_request_update(support_request=item, answer="Use the other agent.")
+    support.support_request_update(support_request=item, answer="Use the other agent.")
     assert item.response_time == dt.timedelta(hours=1)
     with pytest.raises(ValidationError) as caught:
         ask(

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from incidents import services
 from incidents.models import ActionItem, Incident, KnowledgeEntry, SupportRequest, TimelineEntry
+from incidents.services import incidents
 from teams.models import Membership, Team
 from tests.incidents.factories import (
     ActionItemFactory,
@@ -19,7 +19,7 @@ WHO = ["outsider", "member", "lead"]
 
 @pytest.fixture
 def incident(team, member):
-    return services.incident_open(
+    return incidents.incident_open(
         team=team, title="Backlog", kind="system_failure", created_by=member
     )
 
@@ -167,7 +167,7 @@ def test_timeline_entry_with_htmx_returns_the_fragment(as_who, incident):
 
 
 def test_edit_entry_keeps_history_and_only_the_author_edits(as_who, incident, member):
-    entry = services.timeline_entry_add(incident=incident, author=member, body="First.")
+    entry = incidents.timeline_entry_add(incident=incident, author=member, body="First.")
     url = f"/incidents/ops/{incident.pk}/entries/{entry.pk}/edit/"
     assert as_who("lead").get(url).status_code == 403
     response = as_who("member").post(url, {"body": "Second."})
