@@ -28,9 +28,6 @@ class ComponentViewSet(TeamScopedViewSet):
     def team_queryset(self, team: Team) -> QuerySet[Component]:
         return selectors.components_for_team(team=team)
 
-    def list(self, request: Request, team_slug: str) -> Response:
-        return Response(self.get_serializer(self.get_queryset(), many=True).data)
-
     def create(self, request: Request, team_slug: str) -> Response:
         team = self.get_team(min_role=Membership.Role.MEMBER)
         serializer = self.get_serializer(data=request.data)
