@@ -5,7 +5,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -59,6 +59,7 @@ class MeetingFilter(filters.FilterSet):
 
 
 @extend_schema(parameters=[TEAM_SLUG])
+@extend_schema_view(retrieve=extend_schema(parameters=[ID]))
 class MeetingViewSet(TeamScopedViewSet):
     """Occurrences of the team's series. Members cancel, move and open the report."""
 

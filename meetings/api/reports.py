@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -63,6 +63,7 @@ class ReportFilter(filters.FilterSet):
 
 
 @extend_schema(parameters=[TEAM_SLUG])
+@extend_schema_view(retrieve=extend_schema(parameters=[ID]))
 class ReportViewSet(TeamScopedViewSet):
     """The team's meeting reports (open one with `POST meetings/{id}/report/`): members
     edit the header with the `version` they read, and publish."""

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -45,6 +45,7 @@ class SeriesFilter(filters.FilterSet):
 
 
 @extend_schema(parameters=[TEAM_SLUG])
+@extend_schema_view(retrieve=extend_schema(parameters=[ID]))
 class SeriesViewSet(TeamScopedViewSet):
     """The team's meeting series (the team is the URL's). Members read them; leads
     create and edit them, and future occurrences follow."""

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -56,6 +56,7 @@ class TopicUpdateSerializer(serializers.Serializer[Any]):
 
 
 @extend_schema(parameters=[TEAM_SLUG])
+@extend_schema_view(retrieve=extend_schema(parameters=[ID]))
 class TopicViewSet(TeamScopedViewSet):
     """Topics of the team's meeting reports (filter `report`, `reply`); members add,
     edit with the `version` they read, and remove them."""

@@ -257,6 +257,7 @@ class SaveResult:
 
 
 WRITE, CONFLICT, STALE = "write", "conflict", "stale"
+HEADER = "Attendees and notes"
 
 
 def _part_state(
@@ -291,12 +292,12 @@ def report_save(
             sent=mine, base=data.base, version=data.version, current=current, now=report.version
         )
         if state == WRITE:
-            result.changed = _header_write(report=report, user=user, values=mine)
+            _header_write(report=report, user=user, values=mine)
+            result.changed = True
         elif state == CONFLICT:
-            label = "Attendees and notes"
-            result.conflicts.append(Conflict("report", label, report.version, mine, current, who))
+            result.conflicts.append(Conflict("report", HEADER, report.version, mine, current, who))
         elif state == STALE:
-            result.stale["report"] = "Attendees and notes"
+            result.stale["report"] = HEADER
 
     topics = {topic.pk: topic for topic in Topic.objects.select_for_update().filter(report=report)}
     items_by_topic: dict[int, list[ActionItem]] = {}
@@ -315,9 +316,8 @@ def report_save(
         )
         label = topic.title or "Untitled topic"
         if state == WRITE:
-            model_update(instance=topic, fields=reports.TOPIC_FIELDS, data=given.fields())
+            _topic_write(topic=topic, values=given.fields())
             _items_write(given=given, items=items, owners=owners)
-            _topic_version_bump(topic)
             result.changed = True
         elif state == CONFLICT:
             result.conflicts.append(
@@ -335,7 +335,7 @@ def report_save(
                 due_on=new.due_on,
                 needs_github_issue=new.needs_github_issue,
             )
-            _topic_version_bump(topic)
+            _topic_write(topic=topic, values={})
             result.changed = True
 
     if result.changed:
@@ -360,14 +360,22 @@ def _owners(*, team: Team, data: ReportInput) -> dict[int, User]:
     return owners
 
 
-def _header_write(*, report: MeetingReport, user: User, values: dict[str, Any]) -> bool:
-    """Write the header's changed fields with a new version; False when nothing changed."""
-    _, changed = model_update(instance=report, fields=reports.REPORT_FIELDS, data=values)
-    if changed:
-        report.version += 1
-        report.updated_by = user
-        report.save(update_fields=["version", "updated_by", "updated_at"])
-    return bool(changed)
+def _header_write(*, report: MeetingReport, user: User, values: dict[str, Any]) -> None:
+    """Write the header's changed fields with the next version (one UPDATE)."""
+    model_update(
+        instance=report,
+        fields=(*reports.REPORT_FIELDS, "version", "updated_by"),
+        data={**values, "version": report.version + 1, "updated_by": user},
+    )
+
+
+def _topic_write(*, topic: Topic, values: dict[str, Any]) -> None:
+    """Write the topic's changed fields with the next version (one UPDATE)."""
+    model_update(
+        instance=topic,
+        fields=(*reports.TOPIC_FIELDS, "version"),
+        data={**values, "version": topic.version + 1},
+    )
 
 
 def _items_write(*, given: TopicInput, items: list[ActionItem], owners: dict[int, User]) -> None:
@@ -392,11 +400,6 @@ def _items_write(*, given: TopicInput, items: list[ActionItem], owners: dict[int
             needs_github_issue=item_input.needs_github_issue,
             status=status,
         )
-
-
-def _topic_version_bump(topic: Topic) -> None:
-    topic.version += 1
-    topic.save(update_fields=["version", "updated_at"])
 
 
 def _revision_conflict(*, report: MeetingReport, user: User, conflict: Conflict) -> None:
@@ -427,8 +430,8 @@ def report_update(
     reports.report_check_editable(locked)
     if locked.version != version:
         raise VersionConflict(version=locked.version, current=reports.report_values(locked))
-    if _header_write(report=locked, user=user, values=fields):
-        reports.revision_record(report=locked, user=user)
+    _header_write(report=locked, user=user, values=fields)
+    reports.revision_record(report=locked, user=user)
     return locked
 
 
@@ -439,10 +442,8 @@ def topic_update(*, topic: Topic, user: User, version: int, **fields: str) -> To
     reports.report_check_editable(locked.report)
     if locked.version != version:
         raise VersionConflict(version=locked.version, current=reports.topic_fields(locked))
-    _, changed = model_update(instance=locked, fields=reports.TOPIC_FIELDS, data=fields)
-    if changed:
-        _topic_version_bump(locked)
-        reports.revision_record(report=locked.report, user=user)
+    _topic_write(topic=locked, values=fields)
+    reports.revision_record(report=locked.report, user=user)
     return locked
 
 

@@ -18,6 +18,7 @@ from incidents.services import action_item_create
 from meetings import selectors
 from meetings.models import Meeting, MeetingReport, ReportRevision, Topic, TopicActionItem
 from outbox.services import email_queue
+from teams.selectors import person_name
 from teams.timezones import zone
 
 REVISION_COALESCE = dt.timedelta(seconds=60)
@@ -172,7 +173,7 @@ def report_snapshot(report: MeetingReport) -> dict[str, Any]:
         items.setdefault(link.topic_id, []).append(
             {
                 "title": item.title,
-                "owner": item.owner.get_username() if item.owner else "",
+                "owner": person_name(item.owner) if item.owner else "",
                 "due_on": item.due_on.isoformat() if item.due_on else "",
                 "status": item.status,
                 "needs_github_issue": item.needs_github_issue,

@@ -195,8 +195,11 @@ def test_report_update_with_a_stale_version_is_a_409(api_as, member, lead, repor
         f"{API}/meeting-reports/{report.pk}/", {"version": 1, "notes": "second"}, format="json"
     )
     assert response.status_code == 409
-    assert response.json()["current"]["notes"] == "first"
-    assert response.json()["version"] == 2
+    assert response.json() == {
+        "detail": "Changed by someone else since your version; nothing was overwritten.",
+        "version": 2,
+        "current": {"attendees": "", "notes": "first"},
+    }
     report.refresh_from_db()
     assert report.notes == "first"
 
@@ -381,3 +384,14 @@ def test_read_matrix(as_role, resource, role, expected, topic):
     assert response.status_code == expected
     if expected == 200:
         assert response.json()["id"] == rows[resource].pk
+
+
+def test_the_schema_declares_the_409s_and_the_old_routes_are_gone(api_as, member, topic):
+    client = api_as(member)
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    for resource in ("meeting-reports", "meeting-topics"):
+        patch = paths[f"/api/v1/teams/{{team_slug}}/{resource}/{{id}}/"]["patch"]
+        assert {"200", "409"} <= set(patch["responses"])
+    assert not [path for path in paths if path.startswith("/api/v1/meeting")]
+    for old in ("meeting-series/", f"meeting-topics/{topic.pk}/", "meetings/"):
+        assert client.get(f"/api/v1/{old}").status_code == 404
