@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from meetings import recurrence
 from meetings.models import MeetingSeries
+from meetings.services import series as series_services
 from teams.timezones import time_zone_choices
 
 WEEKDAY_CHOICES = [(str(index), name) for index, name in enumerate(recurrence.WEEKDAY_NAMES)]
@@ -44,22 +45,8 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
 
     class Meta:
         model = MeetingSeries
-        fields = [
-            "title",
-            "time_zone",
-            "starts_on",
-            "ends_on",
-            "start_time",
-            "duration_minutes",
-            "location",
-            "video_url",
-            "agenda_url",
-            "host",
-            "host_team_name",
-            "shifter_covers",
-            "contact",
-            "reminder_hours",
-        ]
+        # Every field of the service but the RRULE, which the friendly recurrence builds.
+        fields = [name for name in series_services.SERIES_FIELDS if name != "rrule"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -108,7 +95,7 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data[name] for name in [*self.Meta.fields, "rrule"]}
+        return {name: data[name] for name in series_services.SERIES_FIELDS}
 
 
 class MoveForm(forms.Form):

@@ -28,7 +28,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import QueryDict
-from django.utils import timezone
 
 from incidents.models import ActionItem
 from incidents.services import action_item_update
@@ -408,13 +407,8 @@ def _revision_conflict(*, report: MeetingReport, user: User, conflict: Conflict)
     last = report.revisions.filter(kind=ReportRevision.Kind.CONFLICT, author=user).first()
     if last is not None and last.snapshot == snapshot:
         return
-    ReportRevision.objects.create(
-        report=report,
-        kind=ReportRevision.Kind.CONFLICT,
-        version=report.version,
-        author=user,
-        saved_at=timezone.now(),
-        snapshot=snapshot,
+    reports.revision_add(
+        report=report, user=user, kind=ReportRevision.Kind.CONFLICT, snapshot=snapshot
     )
 
 

@@ -151,12 +151,10 @@ def topic_delete(*, topic: Topic, user: User) -> None:
     report = topic.report
     report_check_editable(report)
     items = [link.action_item for link in topic.action_links.select_related("action_item")]
-    ReportRevision.objects.create(
+    revision_add(
         report=report,
+        user=user,
         kind=ReportRevision.Kind.REMOVED,
-        version=report.version,
-        author=user,
-        saved_at=timezone.now(),
         snapshot={"label": topic.title, "yours": topic_values(topic, items)},
     )
     topic.delete()
@@ -206,19 +204,26 @@ def revision_record(
         last.snapshot, last.version, last.saved_at = snapshot, report.version, now
         last.save(update_fields=["snapshot", "version", "saved_at"])
         return last
-    revision = ReportRevision.objects.create(
-        report=report,
-        kind=kind,
-        version=report.version,
-        author=user,
-        saved_at=now,
-        snapshot=snapshot,
-    )
+    revision = revision_add(report=report, user=user, kind=kind, snapshot=snapshot)
     old = report.revisions.order_by("-saved_at", "-pk").values_list("pk", flat=True)[
         REVISIONS_KEPT:
     ]
     ReportRevision.objects.filter(pk__in=list(old)).delete()
     return revision
+
+
+def revision_add(
+    *, report: MeetingReport, user: User, kind: str, snapshot: dict[str, Any]
+) -> ReportRevision:
+    """A new revision of the report at its current version, saved now."""
+    return ReportRevision.objects.create(
+        report=report,
+        kind=kind,
+        version=report.version,
+        author=user,
+        saved_at=timezone.now(),
+        snapshot=snapshot,
+    )
 
 
 def report_render(*, report: MeetingReport) -> tuple[str, str]:
