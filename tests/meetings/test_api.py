@@ -123,6 +123,31 @@ def test_series_create_validation_is_a_400_with_the_field(api_as, lead, series, 
     assert MeetingSeries.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ends_on": "2026-01-01"}, "ends_on"),
+        ({"title": "Taken"}, "title"),
+        ({"contact": "outsider"}, "contact"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "rrule"),
+    ],
+)
+def test_series_update_validation_is_a_400_and_writes_nothing(
+    api_as, lead, outsider, team, series, change, field
+):
+    make_series(team, title="Taken")
+    response = api_as(lead).patch(f"{API}/meeting-series/{series.pk}/", change, format="json")
+    assert response.status_code == 400, response.json()
+    assert field in response.json()
+    series.refresh_from_db()
+    assert (series.title, series.ends_on, series.contact, series.sequence) == (
+        "WMCore weekly",
+        None,
+        None,
+        0,
+    )
+
+
 @pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 200, 200], strict=True)))
 def test_meeting_retrieve_matrix(as_role, role, expected, meeting):
     assert as_role(role).get(f"{API}/meetings/{meeting.pk}/").status_code == expected

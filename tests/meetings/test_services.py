@@ -136,6 +136,17 @@ def test_series_validation(team, outsider):
     assert list(team.meeting_series.values_list("title", flat=True)) == ["Weekly"]
 
 
+def test_series_update_writes_only_known_fields_that_changed(series):
+    with pytest.raises(ValidationError, match="Unknown meeting series fields: colour"):
+        series_services.series_update(series=series, colour="red")
+    series_services.series_update(series=series, title=series.title, duration_minutes=60)
+    series.refresh_from_db()
+    assert series.sequence == 0  # nothing changed: the feeds' SEQUENCE stays
+    series_services.series_update(series=series, duration_minutes=45)
+    series.refresh_from_db()
+    assert (series.duration_minutes, series.sequence) == (45, 1)
+
+
 def test_move_and_cancel_rules(series):
     meeting = meeting_on(series, MONDAY)
     with pytest.raises(ValidationError):
