@@ -44,7 +44,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services as meeting_services
+from meetings.services import series as meeting_services
 from shifts.feeds import personal_events
 from shifts.services import rotations
 from teams import services as team_services

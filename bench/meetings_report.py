@@ -31,8 +31,9 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from meetings import reports, services
 from meetings.models import Meeting, MeetingSeries
+from meetings.services import reports
+from meetings.services import series as series_services
 from teams.models import Membership, Team
 
 TOPICS = 50
@@ -50,7 +51,7 @@ def setup() -> tuple[Client, Meeting]:
     user, _ = User.objects.get_or_create(username="bench-shifter")
     Membership.objects.get_or_create(team=team, user=user, defaults={"role": "lead"})
     MeetingSeries.objects.filter(team=team).delete()
-    series = services.series_create(
+    series = series_services.series_create(
         team=team,
         title="Bench weekly",
         time_zone="Europe/Zurich",
@@ -60,7 +61,7 @@ def setup() -> tuple[Client, Meeting]:
         duration_minutes=60,
     )
     start = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
-    services.meetings_materialize(series=series, now=start, since=start)
+    series_services.meetings_materialize(series=series, now=start, since=start)
     meeting = series.meetings.order_by("start_at").first()
     assert meeting is not None
     report = reports.report_open(meeting=meeting, user=user)

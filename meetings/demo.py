@@ -7,8 +7,9 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from meetings import reports, services
 from meetings.models import Meeting, MeetingReport, MeetingSeries, Topic
+from meetings.services import report_editor, reports
+from meetings.services import series as series_services
 from teams.demo import DemoContext
 
 SERIES = [
@@ -61,11 +62,11 @@ def _published_report(series: MeetingSeries, users: dict[str, User], now: dt.dat
         return
     alice, bob, dave = users["alice"], users["bob"], users["dave"]
     report = reports.report_open(meeting=meeting, user=alice)
-    report = reports.report_update(
+    report = report_editor.report_update(
         report=report, user=alice, version=report.version, attendees="alice, bob, carol, dave"
     )
     first = reports.topic_add(report=report, user=alice, title="WMAgent draining for the upgrade")
-    reports.topic_update(
+    report_editor.topic_update(
         topic=first,
         user=alice,
         version=first.version,
@@ -81,7 +82,7 @@ def _published_report(series: MeetingSeries, users: dict[str, User], now: dt.dat
         due_on=meeting.start_at.date() + dt.timedelta(days=2),
     )  # fmt: skip
     second = reports.topic_add(report=report, user=alice, title="MSUnmerged slow on T2 sites")
-    reports.topic_update(
+    report_editor.topic_update(
         topic=second,
         user=alice,
         version=second.version,
@@ -103,7 +104,7 @@ def _draft_report(series: MeetingSeries, users: dict[str, User], now: dt.datetim
     bob = users["bob"]
     report = reports.report_open(meeting=meeting, user=bob)
     topic = reports.topic_add(report=report, user=bob, title="Tape staging backlog")
-    reports.topic_update(
+    report_editor.topic_update(
         topic=topic,
         user=bob,
         version=topic.version,
@@ -123,14 +124,14 @@ def seed(context: DemoContext) -> None:
     for spec in SERIES:
         series = MeetingSeries.objects.filter(team=team, title=spec["title"]).first()
         if series is None:
-            series = services.series_create(
+            series = series_services.series_create(
                 team=team,
                 time_zone="Europe/Zurich",
                 starts_on=dt.date(2026, 1, 5),
                 contact=users["alice"],
                 **spec,
             )
-        services.meetings_materialize(series=series, now=now, since=since)
+        series_services.meetings_materialize(series=series, now=now, since=since)
         by_title[series.title] = series
     _published_report(by_title["WMCore weekly"], users, now)
     _draft_report(by_title["CompOPS"], users, now)

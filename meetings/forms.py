@@ -1,16 +1,14 @@
-"""Forms of the meeting pages, and the parser of the live report editor's post."""
+"""Forms of the meeting pages (the live report editor's post: services.report_editor)."""
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.db.models import QuerySet
 
 from meetings import recurrence
-from meetings.models import MeetingSeries, Topic
-from meetings.report_inputs import ItemInput, NewItemInput, ReportInput, TopicInput
+from meetings.models import MeetingSeries
+from meetings.services import series as series_services
 from teams.timezones import time_zone_choices
 
 WEEKDAY_CHOICES = [(str(index), name) for index, name in enumerate(recurrence.WEEKDAY_NAMES)]
@@ -47,22 +45,8 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
 
     class Meta:
         model = MeetingSeries
-        fields = [
-            "title",
-            "time_zone",
-            "starts_on",
-            "ends_on",
-            "start_time",
-            "duration_minutes",
-            "location",
-            "video_url",
-            "agenda_url",
-            "host",
-            "host_team_name",
-            "shifter_covers",
-            "contact",
-            "reminder_hours",
-        ]
+        # Every field of the service but the RRULE, which the friendly recurrence builds.
+        fields = [name for name in series_services.SERIES_FIELDS if name != "rrule"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -74,11 +58,11 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
         "month_weekday", "starts_on", "ends_on", "start_time", "duration_minutes",
     ]  # fmt: skip
 
-    def __init__(self, *args: Any, members: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         contact = self.fields["contact"]
         assert isinstance(contact, forms.ModelChoiceField)  # noqa: S101 - narrows the type
-        contact.queryset = User.objects.filter(pk__in=[member.pk for member in members])
+        contact.queryset = members
         instance = self.instance
         if instance.pk and instance.rrule:
             spec = recurrence.rule_parse(instance.rrule)
@@ -111,7 +95,7 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data[name] for name in [*self.Meta.fields, "rrule"]}
+        return {name: data[name] for name in series_services.SERIES_FIELDS}
 
 
 class MoveForm(forms.Form):
@@ -143,89 +127,3 @@ class CompileForm(forms.Form):
         if start and end and (end - start).days > 3 * 366:
             self.add_error("end", "Compile at most three years at once.")
         return data
-
-
-def _text(post: QueryDict, name: str, limit: int | None = None) -> str:
-    value = post.get(name, "").replace("\r\n", "\n")
-    if limit is not None and len(value) > limit:
-        raise ValidationError({name: f"At most {limit} characters."})
-    return value
-
-
-def _int(post: QueryDict, name: str, *, required: bool = True) -> int | None:
-    raw = post.get(name, "").strip()
-    if not raw and not required:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationError({name: "Not a number."}) from None
-
-
-def _date(post: QueryDict, name: str) -> dt.date | None:
-    raw = post.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: "Use a date like 2027-03-22."}) from None
-
-
-def report_input_from_post(post: QueryDict) -> ReportInput:
-    """The editor's fields as plain values; ValidationError naming the bad field.
-
-    Topics are posted as `topic` ids with `topic-<id>-<field>`; each topic's action items
-    as `topic-<id>-item` ids with `item-<id>-<field>`, and the new-item row as
-    `topic-<id>-new-<field>`. `version` / `base` fields carry what the editor loaded.
-    """
-    report = ReportInput(
-        version=_int(post, "version", required=False) or 0,
-        base=post.get("base", ""),
-        has_header="base" in post,
-        attendees=_text(post, "attendees", 5000),
-        notes=_text(post, "notes", 50000),
-    )
-    replies = set(Topic.Reply.values)
-    for topic_id in post.getlist("topic"):
-        if not topic_id.isdigit():
-            raise ValidationError({"topic": "Not a topic id."})
-        prefix = f"topic-{topic_id}-"
-        reply = post.get(prefix + "reply", "")
-        if reply not in replies:
-            raise ValidationError({prefix + "reply": "Choose a reply from the list."})
-        topic = TopicInput(
-            id=int(topic_id),
-            version=_int(post, prefix + "version") or 0,
-            base=post.get(prefix + "base", ""),
-            title=_text(post, prefix + "title", 300),
-            raised_by_team=_text(post, prefix + "raised_by_team", 100),
-            raised_by_person=_text(post, prefix + "raised_by_person", 100),
-            discussion=_text(post, prefix + "discussion", 50000),
-            reply=reply,
-            decision=_text(post, prefix + "decision", 20000),
-        )
-        for item_id in post.getlist(prefix + "item"):
-            if not item_id.isdigit():
-                raise ValidationError({prefix + "item": "Not an action item id."})
-            item_prefix = f"item-{item_id}-"
-            topic.items.append(
-                ItemInput(
-                    id=int(item_id),
-                    title=_text(post, item_prefix + "title", 300),
-                    owner_id=_int(post, item_prefix + "owner", required=False),
-                    due_on=_date(post, item_prefix + "due_on"),
-                    needs_github_issue=post.get(item_prefix + "needs_github_issue") == "on",
-                    done=post.get(item_prefix + "done") == "on",
-                )
-            )
-        new_title = _text(post, prefix + "new-title", 300)
-        if new_title.strip():
-            topic.new_item = NewItemInput(
-                title=new_title,
-                owner_id=_int(post, prefix + "new-owner", required=False),
-                due_on=_date(post, prefix + "new-due_on"),
-                needs_github_issue=post.get(prefix + "new-needs_github_issue") == "on",
-            )
-        report.topics.append(topic)
-    return report

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -80,6 +81,10 @@ class MeetingSeries(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:series-detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The series cannot end before it starts."})
 
     @property
     def duration(self) -> dt.timedelta:

@@ -10,7 +10,7 @@ from meetings.models import (
     Meeting,
     MeetingReport,
 )
-from meetings.reports import report_label, report_url
+from meetings.services import reports
 from outbox.services import email_queue
 from teams.models import Membership
 
@@ -56,8 +56,8 @@ def report_reminder_send(*, meeting_id: int, now: dt.datetime | None = None) -> 
     if meeting_id not in reminders_due_ids(now=now):
         return False
     meeting = Meeting.objects.select_related("series__team", "series__contact").get(pk=meeting_id)
-    url = report_url(meeting=meeting)
-    label = report_label(meeting=meeting)
+    url = reports.report_url(meeting=meeting)
+    label = reports.report_label(meeting=meeting)
     context = {"meeting": meeting, "label": label, "url": url}
     _, created = email_queue(
         key=f"report-reminder:{meeting.pk}",

@@ -23,7 +23,7 @@ from meetings.models import (
     TopicActionItem,
 )
 from teams.access import team_access
-from teams.models import Membership, Team
+from teams.models import Team
 from teams.search import text_search
 from teams.selectors import teams_for_user
 from teams.timezones import zone
@@ -34,6 +34,30 @@ REPORT_SEARCH_FIELDS = ["text", "meeting__series__title"]
 
 def series_for_team(*, team: Team) -> QuerySet[MeetingSeries]:
     return MeetingSeries.objects.filter(team=team).select_related("team", "contact")
+
+
+def meetings_for_team(*, team: Team) -> MeetingQuerySet:
+    return (
+        Meeting.objects.filter(series__team=team)
+        .select_related("series__team", "report")
+        .order_by("start_at", "pk")
+    )
+
+
+def reports_for_team(*, team: Team) -> QuerySet[MeetingReport]:
+    return (
+        MeetingReport.objects.filter(meeting__series__team=team)
+        .select_related("author", "meeting")
+        .order_by("-meeting__start_at")
+    )
+
+
+def topics_for_team(*, team: Team) -> QuerySet[Topic]:
+    return (
+        Topic.objects.filter(report__meeting__series__team=team)
+        .prefetch_related("action_links")
+        .order_by("report", "position", "pk")
+    )
 
 
 def series_for_user(*, user: User | AnonymousUser) -> QuerySet[MeetingSeries]:
@@ -84,16 +108,6 @@ def report_get_for_user(
     return report
 
 
-def topic_get_for_user(
-    *, user: User | AnonymousUser, pk: int, min_role: str | None = None
-) -> Topic:
-    topic = Topic.objects.select_related("report__meeting__series__team").filter(pk=pk).first()
-    if topic is None:
-        raise Http404("No such topic.")
-    team_access(user=user, team=topic.report.meeting.series.team).require(min_role=min_role)
-    return topic
-
-
 def meetings_between(
     *, user: User | AnonymousUser, start: dt.datetime, end: dt.datetime
 ) -> MeetingQuerySet:
@@ -137,14 +151,6 @@ def week_panel(*, user: User | AnonymousUser, now: dt.datetime) -> dict[str, Any
         "later": [meeting for meeting in week if meeting.start_at >= day_end],
         "current": current_meeting(user=user, now=now),
     }
-
-
-def members_for_team(*, team: Team) -> list[User]:
-    return list(
-        User.objects.filter(memberships__team=team, memberships__is_active=True)
-        .order_by("username")
-        .distinct()
-    )
 
 
 def topics_for_report(*, report: MeetingReport) -> QuerySet[Topic]:
@@ -241,12 +247,3 @@ def reports_compiled(
 
 def revisions_for_report(*, report: MeetingReport) -> QuerySet[ReportRevision]:
     return report.revisions.select_related("author").order_by("-saved_at", "-pk")
-
-
-def user_is_lead(*, user: User, team: Team) -> bool:
-    return (
-        user.is_staff
-        or Membership.objects.active()
-        .filter(user=user, team=team, role=Membership.Role.LEAD)
-        .exists()
-    )

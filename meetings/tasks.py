@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
-from meetings import reminders, services
+from meetings import reminders
 from meetings.models import MeetingSeries
+from meetings.services import series as series_services
 
 
 @shared_task(name="meetings.tasks.materialize_all")
@@ -17,7 +18,7 @@ def materialize_all() -> None:
 def materialize_series(series_id: int) -> None:
     series = MeetingSeries.objects.filter(pk=series_id).first()
     if series is not None:
-        services.meetings_materialize(series=series)
+        series_services.meetings_materialize(series=series)
 
 
 @shared_task(name="meetings.tasks.reminders_sweep")

@@ -20,21 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from meetings import report_inputs, reports, selectors, services
-from meetings.forms import (
-    ArchiveSearchForm,
-    CancelForm,
-    CompileForm,
-    MoveForm,
-    SeriesForm,
-    report_input_from_post,
-)
+from meetings import selectors
+from meetings.forms import ArchiveSearchForm, CancelForm, CompileForm, MoveForm, SeriesForm
 from meetings.models import Meeting, MeetingReport, Topic
+from meetings.services import report_editor, reports
+from meetings.services import series as series_services
 from teams.access import team_access
 from teams.forms import add_service_error
 from teams.models import Membership
 from teams.requests import AuthenticatedRequest
-from teams.selectors import teams_for_user
+from teams.selectors import team_members, teams_for_user
 from teams.timezones import zone
 
 
@@ -64,12 +59,12 @@ def series_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     team = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.LEAD).team
     form = SeriesForm(
         request.POST or None,
-        members=selectors.members_for_team(team=team),
+        members=team_members(team=team),
         initial={"time_zone": team.time_zone, "starts_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            series = services.series_create(team=team, **form.service_fields())
+            series = series_services.series_create(team=team, **form.service_fields())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -83,12 +78,10 @@ def series_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def series_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     series = selectors.series_get_for_user(user=request.user, pk=pk, min_role=Membership.Role.LEAD)
-    form = SeriesForm(
-        request.POST or None, instance=series, members=selectors.members_for_team(team=series.team)
-    )
+    form = SeriesForm(request.POST or None, instance=series, members=team_members(team=series.team))
     if request.method == "POST" and form.is_valid():
         try:
-            series = services.series_update(series=series, **form.service_fields())
+            series = series_services.series_update(series=series, **form.service_fields())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -108,7 +101,7 @@ def series_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "team": series.team,
         "upcoming": list(meetings.filter(end_at__gte=now).order_by("start_at")[:12]),
         "past": list(meetings.filter(end_at__lt=now).order_by("-start_at")[:12]),
-        "is_lead": selectors.user_is_lead(user=request.user, team=series.team),
+        "is_lead": team_access(user=request.user, team=series.team).is_lead,
     }
     return render(request, "meetings/series_detail.html", context)
 
@@ -148,11 +141,11 @@ def _meeting_action(
     data = form.cleaned_data if form is not None else {}
     try:
         if action == "cancel":
-            services.meeting_cancel(meeting=meeting, note=data.get("note", ""))
+            series_services.meeting_cancel(meeting=meeting, note=data.get("note", ""))
         elif action == "restore":
-            services.meeting_restore(meeting=meeting)
+            series_services.meeting_restore(meeting=meeting)
         else:
-            services.meeting_move(meeting=meeting, **data)
+            series_services.meeting_move(meeting=meeting, **data)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -185,12 +178,14 @@ def meeting_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- the report --------------------------------------------------------------------------
 
 
-def _editor_context(report: MeetingReport, **extra: Any) -> dict[str, Any]:
-    context = selectors.report_context(report=report)
-    for topic in context["topics"]:
-        topic.base = report_inputs.topic_fingerprint(topic, topic.items)
-    context["report_base"] = report_inputs.report_fingerprint(report)
-    context["members"] = selectors.members_for_team(team=context["team"])
+def _editor_context(
+    report: MeetingReport,
+    *,
+    result: report_editor.SaveResult | None = None,
+    sent: report_editor.ReportInput | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    context = report_editor.editor_context(report=report, result=result, sent=sent)
     context["replies"] = Topic.Reply.choices
     context["meeting_zone"] = zone(context["series"].time_zone)
     if context["topics"]:
@@ -222,7 +217,9 @@ def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request, "meetings/report_view.html", selectors.report_context(report=current)
         )
     topic_id, _, field = request.GET.get("focus", "").partition(":")
-    focus = {"focus_topic": int(topic_id), "focus_field": field} if topic_id.isdigit() else {}
+    focus: dict[str, Any] = {}
+    if topic_id.isdigit():
+        focus = {"focus_topic": int(topic_id), "focus_field": field}
     return render(request, "meetings/report_edit.html", _editor_context(current, **focus))
 
 
@@ -237,7 +234,7 @@ def report_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _conflict_response(
-    request: HtmxRequest, report: MeetingReport, result: report_inputs.SaveResult
+    request: HtmxRequest, report: MeetingReport, result: report_editor.SaveResult
 ) -> HttpResponse:
     context = _editor_context(report, result=result)
     if request.htmx:
@@ -257,8 +254,8 @@ def report_save(request: HtmxRequest, pk: int) -> HttpResponse:
     anchor = ""
     focus: tuple[int | None, str] = (None, "")
     try:
-        data = report_input_from_post(request.POST)
-        result = reports.report_save(
+        data = report_editor.editor_input(request.POST)
+        result = report_editor.report_save(
             report=current, user=request.user, data=data, create_new_items=True
         )
         if result.conflicts:
@@ -270,12 +267,10 @@ def report_save(request: HtmxRequest, pk: int) -> HttpResponse:
             topic_id = int(action.partition(":")[2] or 0)
             anchor, focus = f"topic-{topic_id}", (topic_id, "new-title")
         elif action.startswith("delete_topic:"):
-            topic = selectors.topic_get_for_user(
-                user=request.user, pk=int(action.partition(":")[2] or 0)
-            )
-            if topic.report_id != current.pk:
+            removed = current.topics.filter(pk=int(action.partition(":")[2] or 0)).first()
+            if removed is None:
                 raise ValidationError("That topic is not in this report.")
-            reports.topic_delete(topic=topic, user=request.user)
+            reports.topic_delete(topic=removed, user=request.user)
         elif action == "publish":
             reports.report_publish(report=current, user=request.user)
             messages.success(request, "Report published and emailed to the team's list.")
@@ -310,8 +305,8 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             status=400,
         )
     try:
-        data = report_input_from_post(request.POST)
-        result = reports.report_save(report=current, user=request.user, data=data)
+        data = report_editor.editor_input(request.POST)
+        result = report_editor.report_save(report=current, user=request.user, data=data)
     except ValidationError as error:
         return render(
             request,
@@ -320,13 +315,7 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             status=400,
         )
     current.refresh_from_db()
-    context = _editor_context(current, result=result, saved_at=timezone.now())
-    context["posted_topics"] = {topic.id for topic in data.topics}
-    held = result.held_units
-    context["held_report"] = "report" in held
-    context["held_topics"] = {
-        int(unit.removeprefix("topic-")) for unit in held if unit.startswith("topic-")
-    }
+    context = _editor_context(current, result=result, sent=data, saved_at=timezone.now())
     status = 409 if result.conflicts else 200
     return render(request, "meetings/_autosave_result.html", context, status=status)
 

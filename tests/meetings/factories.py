@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from meetings import services
 from meetings.models import Meeting, MeetingSeries
+from meetings.services import series as series_services
 
 UTC = dt.UTC
 
@@ -18,14 +18,16 @@ def make_series(team, *, title="WMCore weekly", now=None, **fields) -> MeetingSe
         "duration_minutes": 60,
     }
     values.update(fields)
-    series = services.series_create(team=team, **values)
+    series = series_services.series_create(team=team, **values)
     if now is not None:
-        services.meetings_materialize(series=series, now=now, since=now - dt.timedelta(days=30))
+        series_services.meetings_materialize(
+            series=series, now=now, since=now - dt.timedelta(days=30)
+        )
     return series
 
 
 def meeting_on(series: MeetingSeries, day: dt.date) -> Meeting:
     """The series' occurrence on that (UTC) day, materialised if needed."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=UTC)
-    services.meetings_materialize(series=series, now=start, since=start)
+    series_services.meetings_materialize(series=series, now=start, since=start)
     return Meeting.objects.get(series=series, start_at__date=day)

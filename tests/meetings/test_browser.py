@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from incidents.models import ActionItem
-from meetings import reports
 from meetings.models import MeetingReport, Topic
 from meetings.recurrence import WEEKDAY_CODES
+from meetings.services import report_editor, reports
 from teams.models import Membership
 from tests.conftest import ARTIFACTS, browser_login
 from tests.meetings.factories import make_series, meeting_on
@@ -235,7 +235,7 @@ def test_series_occurrence_archive_and_history_pages(page, screenshot):
     meeting = meeting_on(series, MONDAY)
     report = reports.report_open(meeting=meeting, user=carol)
     topic = reports.topic_add(report=report, user=carol, title="WMAgent draining")
-    reports.topic_update(topic=topic, user=carol, version=1, discussion="Drain *FNAL* first.")
+    report_editor.topic_update(topic=topic, user=carol, version=1, discussion="Drain *FNAL* first.")
     reports.topic_action_item_add(topic=topic, user=carol, title="Drain vocms0256", owner=carol)
     reports.report_publish(report=report, user=carol)
 

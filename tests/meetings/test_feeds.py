@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from meetings import services
 from meetings.models import Meeting
+from meetings.services import series as series_services
 from teams import services as team_services
 from teams.tokens import feed_token_value
 from tests.meetings.factories import make_series
@@ -89,20 +89,20 @@ def test_cancel_move_and_series_edit_keep_uid_and_raise_sequence(client, team, m
     assert first.decoded("sequence") == 0
     assert str(first["STATUS"]) == "CONFIRMED"
 
-    services.meeting_cancel(meeting=meeting, note="Holiday")
+    series_services.meeting_cancel(meeting=meeting, note="Holiday")
     cancelled = on(parse(feed(client, member)), dt.date(2027, 3, 22))
     assert str(cancelled["UID"]) == uid
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert cancelled.decoded("sequence") == 1
 
-    services.meeting_restore(meeting=meeting)
-    services.meeting_move(meeting=meeting, start_at=dt.datetime(2027, 3, 23, 14, tzinfo=UTC))
+    series_services.meeting_restore(meeting=meeting)
+    series_services.meeting_move(meeting=meeting, start_at=dt.datetime(2027, 3, 23, 14, tzinfo=UTC))
     moved = on(parse(feed(client, member)), dt.date(2027, 3, 23))
     assert str(moved["UID"]) == uid
     assert moved.decoded("sequence") == 3
     assert moved.decoded("dtstart") == dt.datetime(2027, 3, 23, 15, tzinfo=ZURICH)
 
-    services.series_update(series=series, location="Room 2")
+    series_services.series_update(series=series, location="Room 2")
     later = on(parse(feed(client, member)), dt.date(2027, 4, 5))
     assert str(later["LOCATION"]) == "Room 2"
     assert later.decoded("sequence") == 1
@@ -118,7 +118,7 @@ def test_meeting_feed_tokens_and_304(client, team, member, outsider, django_asse
         assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
     assert client.get(url, headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
     with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
-        services.meeting_cancel(meeting=series.meetings.order_by("start_at").first())
+        series_services.meeting_cancel(meeting=series.meetings.order_by("start_at").first())
         changed = client.get(url, headers={"if-none-match": first["ETag"]})
         assert changed.status_code == 200
         assert changed["ETag"] != first["ETag"]

@@ -6,9 +6,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from incidents.models import ActionItem
-from meetings import reminders, report_inputs, reports, selectors, services
+from meetings import reminders, selectors
 from meetings.models import Meeting, MeetingReport, ReportRevision, Topic
-from meetings.report_inputs import ItemInput, NewItemInput, ReportInput, TopicInput
+from meetings.services import report_editor, reports
+from meetings.services import series as series_services
 from outbox.models import OutboundEmail
 from outbox.services import email_send
 from teams.models import Membership
@@ -22,22 +23,22 @@ MONDAY = dt.date(2027, 3, 22)
 def editor_state(report):
     """What an editor loaded: the report's and each topic's version, base and values."""
     report.refresh_from_db()
-    data = ReportInput(
+    data = report_editor.ReportInput(
         version=report.version,
-        base=report_inputs.report_fingerprint(report),
+        base=report_editor.fingerprint(reports.report_values(report)),
         attendees=report.attendees,
         notes=report.notes,
     )
     for topic in report.topics.order_by("position", "pk"):
         items = [link.action_item for link in topic.action_links.select_related("action_item")]
-        given = TopicInput(
+        given = report_editor.TopicInput(
             id=topic.pk,
             version=topic.version,
-            base=report_inputs.topic_fingerprint(topic, items),
-            **{name: getattr(topic, name) for name in report_inputs.TOPIC_FIELDS},
+            base=report_editor.fingerprint(reports.topic_values(topic, items)),
+            **{name: getattr(topic, name) for name in reports.TOPIC_FIELDS},
         )
         given.items = [
-            ItemInput(
+            report_editor.ItemInput(
                 id=item.pk,
                 title=item.title,
                 owner_id=item.owner_id,
@@ -67,13 +68,13 @@ def test_materialise_is_idempotent_and_stops_at_the_horizon(team, settings):
     settings.MEETINGS_HORIZON_DAYS = 28
     series = make_series(team)
     assert series.meetings.count() == 4
-    assert services.meetings_materialize(series=series) == []
+    assert series_services.meetings_materialize(series=series) == []
     first = series.meetings.first()
     assert first.start_at == dt.datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
     assert first.end_at - first.start_at == dt.timedelta(hours=1)
     # Zurich changes to summer time on 28 March: 16:00 there is then 14:00 UTC.
     settings.MEETINGS_HORIZON_DAYS = 35
-    created = services.meetings_materialize(series=series)
+    created = series_services.meetings_materialize(series=series)
     assert [meeting.start_at.hour for meeting in created] == [14]
 
 
@@ -85,13 +86,13 @@ def test_editing_the_series_changes_only_future_untouched_occurrences(team, memb
     cancelled = Meeting.objects.get(series=series, start_at__date=dt.date(2027, 3, 8))
     moved = Meeting.objects.get(series=series, start_at__date=dt.date(2027, 3, 15))
     reported = Meeting.objects.get(series=series, start_at__date=dt.date(2027, 3, 22))
-    services.meeting_cancel(meeting=cancelled, note="CHEP week")
-    services.meeting_move(
+    series_services.meeting_cancel(meeting=cancelled, note="CHEP week")
+    series_services.meeting_move(
         meeting=moved, start_at=dt.datetime(2027, 3, 16, 9, 0, tzinfo=UTC), duration_minutes=30
     )
     reports.report_open(meeting=reported, user=member)
 
-    services.series_update(series=series, start_time=dt.time(17, 0), duration_minutes=90)
+    series_services.series_update(series=series, start_time=dt.time(17, 0), duration_minutes=90)
 
     past.refresh_from_db()
     assert past.start_at.hour == 15  # the past is history
@@ -135,22 +136,33 @@ def test_series_validation(team, outsider):
     assert list(team.meeting_series.values_list("title", flat=True)) == ["Weekly"]
 
 
+def test_series_update_writes_only_known_fields_that_changed(series):
+    with pytest.raises(ValidationError, match="Unknown meeting series fields: colour"):
+        series_services.series_update(series=series, colour="red")
+    series_services.series_update(series=series, title=series.title, duration_minutes=60)
+    series.refresh_from_db()
+    assert series.sequence == 0  # nothing changed: the feeds' SEQUENCE stays
+    series_services.series_update(series=series, duration_minutes=45)
+    series.refresh_from_db()
+    assert (series.duration_minutes, series.sequence) == (45, 1)
+
+
 def test_move_and_cancel_rules(series):
     meeting = meeting_on(series, MONDAY)
     with pytest.raises(ValidationError):
-        services.meeting_move(meeting=meeting, start_at=dt.datetime(2027, 3, 23, 9, 0))  # noqa: DTZ001
+        series_services.meeting_move(meeting=meeting, start_at=dt.datetime(2027, 3, 23, 9, 0))  # noqa: DTZ001
     with pytest.raises(ValidationError):
-        services.meeting_move(
+        series_services.meeting_move(
             meeting=meeting,
             start_at=dt.datetime(2027, 3, 23, 9, 0, tzinfo=UTC),
             duration_minutes=2000,
         )
-    services.meeting_cancel(meeting=meeting)
+    series_services.meeting_cancel(meeting=meeting)
     with pytest.raises(ValidationError):
-        services.meeting_cancel(meeting=meeting)
+        series_services.meeting_cancel(meeting=meeting)
     with pytest.raises(ValidationError):
-        services.meeting_move(meeting=meeting, start_at=dt.datetime(2027, 3, 23, tzinfo=UTC))
-    services.meeting_restore(meeting=meeting)
+        series_services.meeting_move(meeting=meeting, start_at=dt.datetime(2027, 3, 23, tzinfo=UTC))
+    series_services.meeting_restore(meeting=meeting)
     assert not Meeting.objects.get(pk=meeting.pk).is_cancelled
 
 
@@ -158,11 +170,11 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
     settings.SITE_URL = "https://desk.example.org"
     topic = reports.topic_add(report=report, user=member, title="Draining")
     data = editor_state(report)
-    data.topics[0].new_item = NewItemInput(
+    data.topics[0].new_item = report_editor.NewItemInput(
         title="Drain vocms0256", owner_id=member.pk, due_on=dt.date(2027, 3, 24),
         needs_github_issue=True,
     )  # fmt: skip
-    reports.report_save(report=report, user=member, data=data, create_new_items=True)
+    report_editor.report_save(report=report, user=member, data=data, create_new_items=True)
     item = ActionItem.objects.get()
     assert (item.team, item.owner, item.source) == (report.meeting.series.team, member, "meeting")
     assert item.source_label == "WMCore weekly, Mon 22 Mar 2027 — Draining"
@@ -174,7 +186,7 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
     data = editor_state(report)
     data.topics[0].items[0].done = True
     data.topics[0].items[0].due_on = dt.date(2027, 3, 25)
-    result = reports.report_save(report=report, user=member, data=data)
+    result = report_editor.report_save(report=report, user=member, data=data)
     assert result.changed
     assert not result.conflicts
     item.refresh_from_db()
@@ -185,9 +197,9 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
 def test_an_owner_outside_the_team_is_refused(report, member, outsider):
     reports.topic_add(report=report, user=member, title="T")
     data = editor_state(report)
-    data.topics[0].new_item = NewItemInput(title="x", owner_id=outsider.pk)
+    data.topics[0].new_item = report_editor.NewItemInput(title="x", owner_id=outsider.pk)
     with pytest.raises(ValidationError):
-        reports.report_save(report=report, user=member, data=data, create_new_items=True)
+        report_editor.report_save(report=report, user=member, data=data, create_new_items=True)
     assert not ActionItem.objects.exists()
 
 
@@ -197,16 +209,16 @@ def test_two_editors_get_a_conflict_not_an_overwrite(report, member, lead):
     seen_by_lead = editor_state(report)
 
     seen_by_member.topics[0].discussion = "Member's notes"
-    assert reports.report_save(report=report, user=member, data=seen_by_member).changed
+    assert report_editor.report_save(report=report, user=member, data=seen_by_member).changed
 
     seen_by_lead.topics[0].discussion = "Lead's notes"
-    result = reports.report_save(report=report, user=lead, data=seen_by_lead)
+    result = report_editor.report_save(report=report, user=lead, data=seen_by_lead)
     assert not result.changed
     [conflict] = result.conflicts
     assert conflict.unit == f"topic-{topic.pk}"
     assert conflict.yours["discussion"] == "Lead's notes"
     assert conflict.theirs["discussion"] == "Member's notes"
-    assert conflict.theirs_by == "member"
+    assert conflict.theirs_by == member.get_full_name()
     topic.refresh_from_db()
     assert topic.discussion == "Member's notes"
     kept = report.revisions.get(kind=ReportRevision.Kind.CONFLICT)
@@ -215,7 +227,7 @@ def test_two_editors_get_a_conflict_not_an_overwrite(report, member, lead):
     # Keeping theirs: the lead reloads; keeping mine: the lead saves on top of the new version.
     again = editor_state(report)
     again.topics[0].discussion = "Lead's notes"
-    assert reports.report_save(report=report, user=lead, data=again).changed
+    assert report_editor.report_save(report=report, user=lead, data=again).changed
     topic.refresh_from_db()
     assert topic.discussion == "Lead's notes"
 
@@ -227,10 +239,10 @@ def test_parts_an_editor_did_not_touch_are_never_written_back(report, member, le
     fresh = editor_state(report)
     fresh.attendees = "alice, bob"
     fresh.topics[0].title = "One (renamed)"
-    reports.report_save(report=report, user=member, data=fresh)
+    report_editor.report_save(report=report, user=member, data=fresh)
 
     stale.topics[1].title = "Two (renamed)"
-    result = reports.report_save(report=report, user=lead, data=stale)
+    result = report_editor.report_save(report=report, user=lead, data=stale)
     assert result.conflicts == []
     assert set(result.stale) == {"report", f"topic-{stale.topics[0].id}"}
     titles = list(report.topics.order_by("position").values_list("title", flat=True))
@@ -244,17 +256,17 @@ def test_revisions_are_coalesced_per_author_and_minute(report, member, lead):
         for text in ("a", "ab", "abc"):
             data = editor_state(report)
             data.notes = text
-            reports.report_save(report=report, user=member, data=data)
+            report_editor.report_save(report=report, user=member, data=data)
         assert report.revisions.count() == 1
         assert report.revisions.get().snapshot["notes"] == "abc"
         data = editor_state(report)
         data.notes = "abcd"
-        reports.report_save(report=report, user=lead, data=data)
+        report_editor.report_save(report=report, user=lead, data=data)
         assert report.revisions.count() == 2
         clock.shift(dt.timedelta(minutes=2))
         data = editor_state(report)
         data.notes = "abcde"
-        reports.report_save(report=report, user=lead, data=data)
+        report_editor.report_save(report=report, user=lead, data=data)
     assert list(report.revisions.values_list("snapshot__notes", flat=True)) == [
         "abcde",
         "abcd",
@@ -265,11 +277,11 @@ def test_revisions_are_coalesced_per_author_and_minute(report, member, lead):
 def test_carry_over_from_the_previous_report(series, member):
     first = reports.report_open(meeting=meeting_on(series, MONDAY), user=member)
     follow = reports.topic_add(report=first, user=member, title="MSUnmerged slow")
-    reports.topic_update(
+    report_editor.topic_update(
         topic=follow, user=member, version=follow.version, reply=Topic.Reply.FOLLOW_UP
     )
     answered = reports.topic_add(report=first, user=member, title="Answered already")
-    reports.topic_update(
+    report_editor.topic_update(
         topic=answered, user=member, version=answered.version, reply=Topic.Reply.ANSWERED
     )
     open_item = reports.topic_action_item_add(topic=follow, user=member, title="Profile it")
@@ -290,7 +302,7 @@ def test_publish_renders_sanitized_html_and_emails_the_list_once(report, member,
     team.mailing_list = "ops-list@example.org"
     team.save()
     topic = reports.topic_add(report=report, user=member, title="Draining")
-    reports.topic_update(
+    report_editor.topic_update(
         topic=topic,
         user=member,
         version=topic.version,
@@ -307,7 +319,7 @@ def test_publish_renders_sanitized_html_and_emails_the_list_once(report, member,
     with pytest.raises(ValidationError):
         reports.report_publish(report=published, user=member)
     with pytest.raises(ValidationError):
-        reports.report_save(report=published, user=member, data=editor_state(published))
+        report_editor.report_save(report=published, user=member, data=editor_state(published))
 
     email = OutboundEmail.objects.get(key=f"report-published:{report.pk}")
     assert email.to == ["ops-list@example.org"]
@@ -359,7 +371,7 @@ def test_no_reminder_for_published_cancelled_or_uncovered_meetings(series, team,
     report = reports.report_open(meeting=published, user=member)
     reports.report_publish(report=report, user=member)
     cancelled = meeting_on(series, MONDAY + dt.timedelta(days=7))
-    services.meeting_cancel(meeting=cancelled)
+    series_services.meeting_cancel(meeting=cancelled)
     other = make_series(team, title="Not covered", shifter_covers=False)
     meeting_on(other, MONDAY)
     with time_machine.travel(dt.datetime(2027, 4, 1, 12, 0, tzinfo=UTC), tick=False):

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 
 from incidents.models import ActionItem
-from meetings import report_inputs, reports
 from meetings.models import Meeting, MeetingReport, MeetingSeries, ReportRevision, Topic
+from meetings.services import report_editor, reports
 from tests.meetings.factories import make_series, meeting_on
 from tests.meetings.htmlform import form_fields
 from tests.teams.factories import ProfileFactory
@@ -241,7 +241,7 @@ def test_autosave_answers_with_the_saved_state_and_new_versions(user_client, mem
     assert (topic.decision, topic.version) == ("Go ahead", 2)
     # The same post again (nothing new typed) changes nothing.
     fields[f"topic-{topic.pk}-version"] = ["2"]
-    fields[f"topic-{topic.pk}-base"] = [report_inputs.topic_fingerprint(topic, [])]
+    fields[f"topic-{topic.pk}-base"] = [report_editor.fingerprint(reports.topic_values(topic, []))]
     client.post(f"{url}autosave/", fields, **HTMX)
     topic.refresh_from_db()
     assert topic.version == 2
@@ -310,7 +310,7 @@ def test_revisions_page_lists_snapshots(user_client, member, report):
 def _published(series, member, day, text):
     report = reports.report_open(meeting=meeting_on(series, day), user=member)
     topic = reports.topic_add(report=report, user=member, title=text)
-    reports.topic_update(topic=topic, user=member, version=topic.version, discussion=text)
+    report_editor.topic_update(topic=topic, user=member, version=topic.version, discussion=text)
     return reports.report_publish(report=report, user=member)
 
 

@@ -1,39 +1,35 @@
-"""Every write about meeting series and their occurrences (reports: meetings.reports)."""
+"""Every write about meeting series and their occurrences (reports: services.reports)."""
 
 import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from meetings import recurrence
-from meetings.models import (
-    Meeting,
-    MeetingSeries,
-)
-from teams.models import Membership, Team
+from meetings.models import Meeting, MeetingSeries
+from teams.models import Team
+from teams.selectors import team_members_check
+from teams.updates import model_update
 
-SERIES_FIELDS = frozenset(
-    {
-        "title",
-        "time_zone",
-        "rrule",
-        "starts_on",
-        "ends_on",
-        "start_time",
-        "duration_minutes",
-        "location",
-        "video_url",
-        "agenda_url",
-        "host",
-        "host_team_name",
-        "shifter_covers",
-        "contact",
-        "reminder_hours",
-    }
+SERIES_FIELDS = (
+    "title",
+    "time_zone",
+    "rrule",
+    "starts_on",
+    "ends_on",
+    "start_time",
+    "duration_minutes",
+    "location",
+    "video_url",
+    "agenda_url",
+    "host",
+    "host_team_name",
+    "shifter_covers",
+    "contact",
+    "reminder_hours",
 )
 
 
@@ -41,41 +37,34 @@ def _horizon() -> dt.timedelta:
     return dt.timedelta(days=settings.MEETINGS_HORIZON_DAYS)
 
 
-# --- series and occurrences -------------------------------------------------------------
+def _rule(value: object) -> str:
+    """The RRULE normalised, or a ValidationError on `rrule` saying what is wrong."""
+    try:
+        return recurrence.rule_validate(str(value))
+    except ValueError as error:
+        raise ValidationError({"rrule": str(error)}) from None
 
 
-def _check_series_fields(fields: dict[str, Any]) -> None:
-    unknown = set(fields) - SERIES_FIELDS
-    if unknown:
-        raise ValidationError(f"Unknown meeting series fields: {', '.join(sorted(unknown))}.")
-    if "rrule" in fields:
-        try:
-            fields["rrule"] = recurrence.rule_validate(str(fields["rrule"]))
-        except ValueError as error:
-            raise ValidationError({"rrule": str(error)}) from None
-
-
-def _check_contact(*, team: Team, contact: User | None) -> None:
-    if contact is not None and not Membership.objects.active().filter(team=team, user=contact):
-        raise ValidationError({"contact": f"{contact.get_username()} is not in {team.name}."})
-
-
-def _check_series_title(*, series: MeetingSeries) -> None:
-    clash = MeetingSeries.objects.filter(team_id=series.team_id, title=series.title)
-    if clash.exclude(pk=series.pk).exists():
+def _check_series_title(*, team: Team, title: str, series: MeetingSeries | None = None) -> None:
+    clash = MeetingSeries.objects.filter(team=team, title=title)
+    if series is not None:
+        clash = clash.exclude(pk=series.pk)
+    if clash.exists():
         raise ValidationError({"title": "This team already has a series with this title."})
 
 
 @transaction.atomic
 def series_create(*, team: Team, **fields: Any) -> MeetingSeries:
     """Create a series and materialise its occurrences up to the horizon."""
-    _check_series_fields(fields)
-    _check_contact(team=team, contact=fields.get("contact"))
+    unknown = set(fields) - set(SERIES_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown meeting series fields: {', '.join(sorted(unknown))}.")
+    if "rrule" in fields:
+        fields["rrule"] = _rule(fields["rrule"])
+    team_members_check(team=team, users=[fields.get("contact")], field="contact")
     series = MeetingSeries(team=team, **fields)
     series.full_clean(validate_unique=False, validate_constraints=False)
-    _check_series_title(series=series)
-    if series.ends_on and series.ends_on < series.starts_on:
-        raise ValidationError({"ends_on": "The series cannot end before it starts."})
+    _check_series_title(team=team, title=series.title)
     series.save()
     meetings_materialize(series=series)
     return series
@@ -85,17 +74,19 @@ def series_create(*, team: Team, **fields: Any) -> MeetingSeries:
 def series_update(*, series: MeetingSeries, **fields: Any) -> MeetingSeries:
     """Change a series; only future occurrences that were not edited alone (and have no
     report yet) follow the new times."""
-    _check_series_fields(fields)
+    if "rrule" in fields:
+        fields["rrule"] = _rule(fields["rrule"])
     if "contact" in fields:
-        _check_contact(team=series.team, contact=fields["contact"])
-    for name, value in fields.items():
-        setattr(series, name, value)
-    series.full_clean(validate_unique=False, validate_constraints=False)
-    _check_series_title(series=series)
-    if series.ends_on and series.ends_on < series.starts_on:
-        raise ValidationError({"ends_on": "The series cannot end before it starts."})
+        team_members_check(team=series.team, users=[fields["contact"]], field="contact")
+    if "title" in fields:
+        _check_series_title(team=series.team, title=fields["title"], series=series)
+    series, changed = model_update(
+        instance=series, fields=SERIES_FIELDS, data=fields, validate_unique=False
+    )
+    if not changed:
+        return series
     series.sequence += 1
-    series.save()
+    series.save(update_fields=["sequence", "updated_at"])
     now = timezone.now()
     Meeting.objects.filter(
         series=series, slot_at__gte=now, is_detached=False, report__isnull=True
