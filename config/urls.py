@@ -1,5 +1,6 @@
 """Top-level URLs: HTML pages per app, the REST API under /api/v1/, the admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -38,6 +39,27 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # Forgotten password: a link by email (SITE_URL, never the request's Host header).
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(extra_email_context={"site_url": settings.SITE_URL}),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
