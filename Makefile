@@ -4,12 +4,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make run listens on this machine only; HOST=0.0.0.0 opens it to the network.
+HOST ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 
 -include .env
 export
 
-.PHONY: run test lint format install install-dev chromium clean
+.PHONY: run manage test lint format install install-dev chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,18 +28,27 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# make run and make manage: a local development setup unless told otherwise.
+run manage: export DEBUG := $(or $(DEBUG),true)
+run manage: export SITE_URL := $(or $(SITE_URL),http://localhost:$(PORT))
+
 ## run: set up (venv, migrations, static files, demo data) and start web + worker + beat.
-run: export DEBUG := $(or $(DEBUG),true)
-run: export SITE_URL := $(or $(SITE_URL),http://localhost:$(PORT))
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Shiftdesk: http://localhost:$(PORT)/  (API docs: http://localhost:$(PORT)/api/docs/)"
+	@echo "Listening on $(HOST) only (HOST=0.0.0.0 make run to open it to the network)."
 	@echo "Web, Celery worker and beat are starting; Ctrl-C stops all three."
 	@echo
-	PATH=$(CURDIR)/$(BIN):$$PATH PORT=$(PORT) $(BIN)/honcho start --procfile Procfile
+	@# honcho exits 130 after a Ctrl-C has stopped the three cleanly: that is no error.
+	PATH=$(CURDIR)/$(BIN):$$PATH HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start --procfile Procfile \
+	  || test $$? -eq 130
+
+## manage: a manage.py command on the local setup, e.g. make manage ARGS="drf_create_token alice".
+manage: $(VENV)/.installed
+	$(BIN)/python manage.py $(ARGS)
 
 ## chromium: Debian's chromium for the browser tests (installed with apt when missing).
 chromium:

@@ -5,10 +5,12 @@ setup that `make run` uses: a SQLite file and a Celery broker kept in files,
 so no database or broker server is needed.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 # Lets classes such as ModelAdmin[Team] be subscripted at run time, as the type checker wants.
 django_stubs_ext.monkeypatch()
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "csp",
     # Shiftdesk apps, bottom of the stack first: each imports only from those above it here.
     "teams",
     "outbox",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "teams.middleware.ViewerTimeZoneMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +129,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins (web form and admin) are counted per username and client address by
+# django-axes; after AXES_FAILURE_LIMIT failures that pair is refused for the cool-off,
+# even with the right password. The count is kept in the database (shared by every web
+# process) and a successful login resets it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "teams.throttling.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of Shiftdesk that append to X-Forwarded-For. 0 (the default):
+# the client is the connection's address and the header is ignored, so nobody can pick
+# their own address by sending it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,6 +185,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this
+# site (static files, the Swagger UI from drf-spectacular-sidecar), no inline script or
+# style unless it carries the request's nonce (`request.csp_nonce`), no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Email: SMTP when EMAIL_HOST is set, otherwise printed to the console (development).
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
@@ -213,7 +257,8 @@ HEARTBEAT_INTERVAL_SECONDS = env.float("HEARTBEAT_INTERVAL_SECONDS", default=60.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated call gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # It answers 429 to a client that sent too many bad tokens (teams.throttling).
+        "teams.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -225,7 +270,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "teams.schema.ShiftdeskAutoSchema",
     "EXCEPTION_HANDLER": "teams.rest.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {},
+    "DEFAULT_THROTTLE_RATES": {"failed_token": "20/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shiftdesk API",
@@ -241,13 +287,26 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# One console handler for everything, Django's own loggers included (their default
+# handlers are replaced), with calendar feed tokens redacted from every line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"feed_tokens": {"()": "teams.logging.FeedTokenFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["feed_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # --- incidents: names for choice sets that share a field name (status, kind) in the schema.

@@ -3,6 +3,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from health.models import Heartbeat, WorkerPing
+from teams.enqueue import enqueue_on_commit
 
 
 @transaction.atomic
@@ -19,11 +20,13 @@ def heartbeat_record(*, source: str) -> Heartbeat:
 
 @transaction.atomic
 def worker_ping_request() -> WorkerPing:
-    """Record a ping, then queue it once the row is committed (the worker must see it)."""
+    """Record a ping, then queue it once the row is committed (the worker must see it).
+
+    With the broker down the ping is still recorded (and shown unanswered)."""
     from health.tasks import worker_ping_answer
 
     ping = WorkerPing.objects.create()
-    transaction.on_commit(lambda: worker_ping_answer.delay(ping.pk))
+    enqueue_on_commit(worker_ping_answer, ping.pk)
     return ping
 
 

@@ -1,10 +1,11 @@
 """HTML pages for teams, memberships and the user's profile."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.decorators import login_not_required, user_passes_test
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -142,3 +143,9 @@ def feed_token_regenerate(request: AuthenticatedRequest) -> HttpResponse:
         request, "New feed links issued; the old ones stopped working. Update your calendars."
     )
     return redirect(f"{reverse('profile')}#feeds")
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, for browsers and pages (the admin) that ask without a <link>."""
+    return redirect(static("shiftdesk/favicon.svg"))

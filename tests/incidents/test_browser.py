@@ -43,7 +43,7 @@ def test_log_an_incident_add_entries_and_transfer_it(page, screenshot):
     page.wait_for_selector("#timeline .entry-note")
     page.fill("#entry-form textarea", "Moved the report aside, restarted the component.")
     page.click("#entry-form button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#timeline .entry-note').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#timeline .entry-note').length === 2")
     assert page.evaluate("window.notReloaded") is True
     assert page.locator("#timeline .entry-note strong").inner_text() == "4711"
 

@@ -29,7 +29,7 @@ def _autosaved(page, key="Tab"):
 def _wait_focus(page, condition):
     """Wait until the focused element `el` meets `condition` (HTMX focuses after settling)."""
     page.wait_for_function(
-        f"(() => {{ const el = document.activeElement; return !!el && {condition}; }})()"
+        f"() => {{ const el = document.activeElement; return !!el && {condition}; }}"
     )
 
 
