@@ -27,6 +27,7 @@ ERRORS = {
     "403": "Signed in, but your role in this team does not allow it.",
     "404": "No such team, object or page, or one you may not see.",
     "409": "Changed by someone else since the version you sent; nothing was overwritten.",
+    "429": "Too many failed sign-ins from your address: wait a minute (`Retry-After`).",
 }
 
 VERBS = {
@@ -68,7 +69,7 @@ class ShiftdeskAutoSchema(AutoSchema):
         return getattr(getattr(serializer, "Meta", None), "model", None)
 
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403"]
+        codes = ["401", "403", "429"]
         has_body = self.method in ("POST", "PUT", "PATCH")
         has_query = bool(self._get_filter_parameters() or self.get_override_parameters())
         if has_body or has_query or self._is_list_view():

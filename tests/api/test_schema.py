@@ -27,7 +27,7 @@ def test_every_operation_has_a_summary_a_group_and_its_errors(operations):
         label = f"{method} {path}"
         assert operation.get("summary"), label
         assert operation.get("tags"), label
-        assert {"401", "403"} <= set(operation["responses"]), label
+        assert {"401", "403", "429"} <= set(operation["responses"]), label
         if "{" in path:
             assert "404" in operation["responses"], label
         if method in {"POST", "PATCH", "PUT"}:
