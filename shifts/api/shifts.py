@@ -88,7 +88,7 @@ class ShiftViewSet(TeamScopedViewSet):
     def team_queryset(self, team: Team) -> QuerySet[Shift]:
         return shifts_for_team(team=team)
 
-    def filter_queryset(self, queryset: QuerySet[Shift]) -> QuerySet[Shift]:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # `?start=` and `?end=` without an offset are the team's wall-clock time, as in
         # request bodies, for token and session callers alike.
         with timezone.override(zone(self.get_team().time_zone)):
