@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from shifts.models import Rotation, Shift, Unavailability
 from shifts.services.rotations import ROTATION_FIELDS
+from teams.bounds import SaneDateFormField, SaneDateTimeFormField
 from teams.models import Team
 from teams.selectors import person_name, team_members
 
@@ -20,6 +21,7 @@ class RotationForm(forms.ModelForm[Rotation]):
     class Meta:
         model = Rotation
         fields = ROTATION_FIELDS
+        field_classes = {"start_on": SaneDateFormField}
         widgets = {
             "handover_time": forms.TimeInput(attrs={"type": "time"}),
             "start_on": forms.DateInput(attrs={"type": "date"}),
@@ -51,10 +53,10 @@ class ParticipantAddForm(forms.Form):
 
 class OverrideForm(forms.Form):
     user = PersonChoiceField(queryset=User.objects.none(), label="Who covers")
-    start_at = forms.DateTimeField(
+    start_at = SaneDateTimeFormField(
         label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    end_at = forms.DateTimeField(
+    end_at = SaneDateTimeFormField(
         label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     reason = forms.CharField(max_length=200, required=False)
@@ -106,8 +108,8 @@ class UnavailabilityForm(forms.Form):
         help_text="Empty for a public holiday.",
     )
     kind = forms.ChoiceField(choices=Unavailability.Kind.choices)
-    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(
+    starts_on = SaneDateFormField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = SaneDateFormField(
         label="Until (inclusive)", widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(max_length=200, required=False)

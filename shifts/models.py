@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from shifts.rotation import RotationRule
+from shifts.rotation import RotationRule, day_span
+from teams.bounds import EARLIEST_DATE, LATEST_DATE, validate_sane_date, validate_sane_datetime
 from teams.models import Team
 from teams.timezones import zone
 
@@ -46,7 +47,8 @@ class Rotation(models.Model):
         default=dt.time(9, 0), help_text="Wall-clock time in the team's time zone."
     )
     start_on = models.DateField(
-        help_text="The first handover is on the first handover weekday from here."
+        help_text="The first handover is on the first handover weekday from here.",
+        validators=[validate_sane_date],
     )
     horizon_weeks = models.PositiveSmallIntegerField(
         default=26,
@@ -73,9 +75,11 @@ class Rotation(models.Model):
         return reverse("shifts:schedule", kwargs={"slug": self.team.slug, "pk": self.pk})
 
     def rule(self) -> RotationRule:
+        """The rotation as plain values. A start stored before the bounds existed (year 1,
+        say) counts as the nearest end of the sane range, so planning never crashes."""
         return RotationRule(
             zone=zone(self.team.time_zone),
-            start_on=self.start_on,
+            start_on=min(max(self.start_on, EARLIEST_DATE), LATEST_DATE),
             handover_weekday=self.handover_weekday,
             handover_time=self.handover_time,
             period_days=self.period_days,
@@ -119,8 +123,8 @@ class Shift(models.Model):
         blank=True,
         related_name="shifts",
     )
-    start_at = models.DateTimeField()
-    end_at = models.DateTimeField()
+    start_at = models.DateTimeField(validators=[validate_sane_datetime])
+    end_at = models.DateTimeField(validators=[validate_sane_datetime])
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.GENERATED)
 
     class Meta:
@@ -155,8 +159,8 @@ class Override(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_overrides"
     )
-    start_at = models.DateTimeField()
-    end_at = models.DateTimeField()
+    start_at = models.DateTimeField(validators=[validate_sane_datetime])
+    end_at = models.DateTimeField(validators=[validate_sane_datetime])
     reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -244,8 +248,8 @@ class Unavailability(models.Model):
         related_name="unavailabilities",
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.VACATION)
-    starts_on = models.DateField()
-    ends_on = models.DateField(help_text="Inclusive.")
+    starts_on = models.DateField(validators=[validate_sane_date])
+    ends_on = models.DateField(help_text="Inclusive.", validators=[validate_sane_date])
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -269,10 +273,10 @@ class Unavailability(models.Model):
         return f"{who}: {self.get_kind_display()} {self.starts_on} to {self.ends_on}"
 
     def bounds(self, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-        """[start, end) as aware datetimes: from the first day's midnight to after the last."""
-        start = dt.datetime.combine(self.starts_on, dt.time(0), tzinfo=tz)
-        end = dt.datetime.combine(self.ends_on + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-        return start, end
+        """[start, end) as aware datetimes: from the first day's midnight to after the
+        last, cut to the sane range (a row stored before the bounds existed may say
+        0001-01-01 to 9999-12-31: that is all the time there is, not an overflow)."""
+        return day_span(self.starts_on, self.ends_on, tz)
 
 
 class ShiftEvent(models.Model):

@@ -16,12 +16,16 @@ from shifts.api.serializers import OnCallShiftSerializer, PersonSerializer
 from shifts.feeds import team_shift_events
 from shifts.selectors.oncall import oncall_at
 from teams.access import team_access
+from teams.bounds import SaneDateTimeField
 from teams.ical import FeedEvent
 from teams.rest import TEAM_SLUG
 
 
 class OnCallQuerySerializer(serializers.Serializer[Any]):
-    at = serializers.DateTimeField(required=False, help_text="ISO 8601 instant; default now.")
+    at = SaneDateTimeField(
+        required=False,
+        help_text="ISO 8601; default now. Without an offset, a time in the team's zone.",
+    )
     rotation = serializers.IntegerField(required=False, help_text="Only this rotation.")
 
 
@@ -32,10 +36,10 @@ class OnCallRotationSerializer(serializers.Serializer[Any]):
 
 class OnCallSerializer(serializers.Serializer[Any]):
     team = serializers.CharField()
-    at = serializers.DateTimeField()
+    at = SaneDateTimeField()
     person = PersonSerializer(allow_null=True, help_text="Who is on shift; null if nobody.")
-    start_at = serializers.DateTimeField(allow_null=True, help_text="Start of their turn.")
-    end_at = serializers.DateTimeField(allow_null=True, help_text="End of their turn.")
+    start_at = SaneDateTimeField(allow_null=True, help_text="Start of their turn.")
+    end_at = SaneDateTimeField(allow_null=True, help_text="End of their turn.")
     covering_for = PersonSerializer(
         allow_null=True, help_text="Set when `person` covers part of this person's shift."
     )
@@ -45,13 +49,15 @@ class OnCallSerializer(serializers.Serializer[Any]):
 
 class OnCallView(APIView):
     """Who is on shift in the team at an instant (overrides included). Built for chat
-    bots: three queries (team, role, shift) whatever the history size."""
+    bots: three queries (team, role, shift) whatever the history size. `at` without an
+    offset is a time in the team's zone (one that does not exist or happens twice there,
+    at a daylight-saving change, is a 400); times in the answer are UTC."""
 
     @extend_schema(parameters=[TEAM_SLUG, OnCallQuerySerializer], responses=OnCallSerializer)
     def get(self, request: Request, team_slug: str) -> Response:
-        query = OnCallQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
         team = team_access(user=request.user, slug=team_slug).require(readable=True).team
+        query = OnCallQuerySerializer(data=request.query_params, context={"team": team})
+        query.is_valid(raise_exception=True)
         at = query.validated_data.get("at") or timezone.now()
         found = oncall_at(team=team, at=at, rotation_id=query.validated_data.get("rotation"))
         data: dict[str, Any] = {"team": team.slug, "at": at}
@@ -79,11 +85,15 @@ MAX_EVENTS_SPAN = dt.timedelta(days=400)
 
 
 class EventsQuerySerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField(
-        required=False, help_text="ISO 8601; default now. Events ending after it."
+    start = SaneDateTimeField(
+        required=False,
+        help_text="ISO 8601 (without an offset: the team's zone); default now. "
+        "Events ending after it.",
     )
-    end = serializers.DateTimeField(
-        required=False, help_text="ISO 8601; default start + 31 days. Events starting before it."
+    end = SaneDateTimeField(
+        required=False,
+        help_text="ISO 8601 (without an offset: the team's zone); default start + 31 days. "
+        "Events starting before it.",
     )
     kind = serializers.ChoiceField(
         choices=[("shift", "Shift"), ("meeting", "Meeting")],
@@ -125,16 +135,18 @@ class CalendarEventSerializer(serializers.Serializer[Any]):
 
 class TeamEventsView(APIView):
     """The team's shifts (effective, covers included) and meetings in a range: the same
-    events as the team's .ics feeds, for the web schedule view and scripts."""
+    events as the team's .ics feeds, for the web schedule view and scripts. `start` and
+    `end` without an offset are times in the team's zone; each event's `start` and `end`
+    carry the offset of its owning zone, as in the feeds."""
 
     @extend_schema(
         parameters=[TEAM_SLUG, EventsQuerySerializer],
         responses=CalendarEventSerializer(many=True),
     )
     def get(self, request: Request, team_slug: str) -> Response:
-        query = EventsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
         team = team_access(user=request.user, slug=team_slug).require(readable=True).team
+        query = EventsQuerySerializer(data=request.query_params, context={"team": team})
+        query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]
         kind = query.validated_data.get("kind")
         events: list[FeedEvent] = []

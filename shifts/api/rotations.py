@@ -13,6 +13,7 @@ from shifts.models import Rotation
 from shifts.selectors.rotations import rotations_for_team
 from shifts.services import rotations as rotation_services
 from shifts.services.rotations import ROTATION_FIELDS
+from teams.bounds import SaneDateField
 from teams.models import Membership, Team
 from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField
 
@@ -32,6 +33,9 @@ class RotationSerializer(serializers.ModelSerializer[Rotation]):
 class RotationWriteSerializer(serializers.ModelSerializer[Rotation]):
     participants = serializers.ListField(
         child=UsernameField(), help_text="Usernames in rotation order (add, remove, reorder)."
+    )
+    start_on = SaneDateField(
+        help_text="The first handover is on the first handover weekday from here."
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from shifts.models import Shift
+from teams.bounds import SaneDateTimeField
 from teams.models import Team
 
 
@@ -24,8 +25,8 @@ class UserRefSerializer(serializers.Serializer[User]):
 
 class OnCallShiftSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    start_at = serializers.DateTimeField()
-    end_at = serializers.DateTimeField()
+    start_at = SaneDateTimeField()
+    end_at = SaneDateTimeField()
 
 
 def shift_of_team(team: Team, shift: Shift | None, field: str) -> None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -14,12 +15,16 @@ from shifts.api.serializers import UserRefSerializer
 from shifts.models import Override, Shift
 from shifts.selectors.shifts import shifts_for_team
 from shifts.services.shifts import shift_assign
+from teams.bounds import SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
 from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField
+from teams.timezones import zone
 
 
 class OverrideInShiftSerializer(serializers.ModelSerializer[Override]):
     user = UserRefSerializer()
+    start_at = SaneDateTimeField()
+    end_at = SaneDateTimeField()
 
     class Meta:
         model = Override
@@ -30,6 +35,8 @@ class ShiftSerializer(serializers.ModelSerializer[Shift]):
     assignee = UserRefSerializer(allow_null=True)
     rotation = serializers.IntegerField(source="rotation_id")
     overrides = OverrideInShiftSerializer(many=True)
+    start_at = SaneDateTimeField()
+    end_at = SaneDateTimeField()
 
     class Meta:
         model = Shift
@@ -43,10 +50,10 @@ class ShiftAssignSerializer(serializers.Serializer[Any]):
 class ShiftFilter(filters.FilterSet):
     rotation = filters.NumberFilter(field_name="rotation_id")
     person = filters.CharFilter(method="filter_person", help_text="Username: on it or covering.")
-    start = filters.IsoDateTimeFilter(
+    start = SaneIsoDateTimeFilter(
         field_name="end_at", lookup_expr="gt", help_text="Shifts ending after this instant."
     )
-    end = filters.IsoDateTimeFilter(
+    end = SaneIsoDateTimeFilter(
         field_name="start_at", lookup_expr="lt", help_text="Shifts starting before this instant."
     )
 
@@ -70,7 +77,8 @@ class ShiftFilter(filters.FilterSet):
 @extend_schema_view(retrieve=extend_schema(parameters=[ID]))
 class ShiftViewSet(TeamScopedViewSet):
     """A team's shifts, past ones included ("who was on shift on 3 March?"): filter by
-    rotation, person and range. Leads set who is on a future shift by hand."""
+    rotation, person and range (`start` and `end` without an offset are times in the
+    team's zone). Leads set who is on a future shift by hand."""
 
     serializer_class = ShiftSerializer
     filterset_class = ShiftFilter
@@ -79,6 +87,12 @@ class ShiftViewSet(TeamScopedViewSet):
 
     def team_queryset(self, team: Team) -> QuerySet[Shift]:
         return shifts_for_team(team=team)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # `?start=` and `?end=` without an offset are the team's wall-clock time, as in
+        # request bodies, for token and session callers alike.
+        with timezone.override(zone(self.get_team().time_zone)):
+            return super().filter_queryset(queryset)
 
     @extend_schema(parameters=[ID], request=ShiftAssignSerializer, responses=ShiftSerializer)
     def partial_update(self, request: Request, team_slug: str, pk: str) -> Response:

@@ -16,6 +16,7 @@ from shifts.api.serializers import OnCallShiftSerializer, UserRefSerializer, shi
 from shifts.models import Shift, SwapRequest
 from shifts.selectors.swaps import swap_requests_for_team
 from shifts.services import swaps as swap_services
+from teams.bounds import SaneDateTimeField
 from teams.models import Team
 from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField
 
@@ -26,6 +27,8 @@ class SwapRequestSerializer(serializers.ModelSerializer[SwapRequest]):
     decided_by = UserRefSerializer(allow_null=True)
     shift = OnCallShiftSerializer()
     counter_shift = OnCallShiftSerializer(allow_null=True)
+    created_at = SaneDateTimeField()
+    decided_at = SaneDateTimeField(allow_null=True)
 
     class Meta:
         model = SwapRequest

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from shifts.models import Unavailability
 from shifts.selectors.leave import unavailability_for_team
 from shifts.services import leave as leave_services
+from teams.bounds import SaneDateField, SaneDateFilter
 from teams.models import Team
 from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField
 
@@ -21,6 +22,8 @@ class UnavailabilitySerializer(serializers.ModelSerializer[Unavailability]):
     user = UsernameField(
         required=False, allow_null=True, help_text="Empty for a team public holiday."
     )
+    starts_on = SaneDateField()
+    ends_on = SaneDateField(help_text="Inclusive.")
 
     class Meta:
         model = Unavailability
@@ -30,8 +33,8 @@ class UnavailabilitySerializer(serializers.ModelSerializer[Unavailability]):
 
 class UnavailabilityFilter(filters.FilterSet):
     user = filters.CharFilter(field_name="user__username")
-    start = filters.DateFilter(field_name="ends_on", lookup_expr="gte")
-    end = filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+    start = SaneDateFilter(field_name="ends_on", lookup_expr="gte")
+    end = SaneDateFilter(field_name="starts_on", lookup_expr="lte")
 
     class Meta:
         model = Unavailability

@@ -16,6 +16,7 @@ from shifts.selectors import shifts as shift_selectors
 from shifts.services import shifts as shift_services
 from shifts.services import swaps as swap_services
 from teams.access import team_access
+from teams.bounds import is_sane_date
 from teams.forms import add_service_error
 from teams.requests import AuthenticatedRequest
 from teams.timezones import zone
@@ -29,8 +30,10 @@ def schedule(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     rotation = rotation_selectors.rotation_get(team=team, pk=pk)
     now = timezone.now()
     try:
-        start_day = dt.date.fromisoformat(request.GET.get("from", ""))
+        start_day: dt.date | None = dt.date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
+        start_day = None
+    if start_day is None or not is_sane_date(start_day):
         start_day = timezone.localdate() - dt.timedelta(weeks=2)
     start = dt.datetime.combine(start_day, dt.time(0), tzinfo=zone(team.time_zone))
     mine = request.GET.get("mine") == "1"
