@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -26,6 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from teams.access import TeamAccess, team_access
 from teams.errors import VersionConflict
 from teams.models import Membership, Team
+from teams.timezones import zone
 
 TEAM_SLUG = OpenApiParameter("team_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -52,7 +54,7 @@ class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
     `get_team()` guards a read, `get_team(min_role=...)` a write. Subclasses give
     `queryset = Model.objects.none()` (for the schema) and `team_queryset(team)`;
     `list` and `retrieve` then work as they are. Ids in URLs are digits only, so any
-    other id is a 404.
+    other id is a 404; offset-less times in query parameters are the team's.
     """
 
     lookup_value_regex = r"[0-9]+"
@@ -86,6 +88,12 @@ class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
         if "team_slug" in self.kwargs and not getattr(self, "swagger_fake_view", False):
             context["team"] = self.get_team()
         return context
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Query parameters without an offset (`?start=2027-03-29T09:00`) are the team's
+        # wall-clock time, as in request bodies, for token and session callers alike.
+        with timezone.override(zone(self.get_team().time_zone)):
+            return super().filter_queryset(queryset)
 
     def list_response(self, queryset: QuerySet[Any]) -> Response:
         """The filtered rows, paginated unless the viewset sets `pagination_class = None`."""

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -18,7 +17,6 @@ from shifts.services.shifts import shift_assign
 from teams.bounds import SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
 from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField
-from teams.timezones import zone
 
 
 class OverrideInShiftSerializer(serializers.ModelSerializer[Override]):
@@ -87,12 +85,6 @@ class ShiftViewSet(TeamScopedViewSet):
 
     def team_queryset(self, team: Team) -> QuerySet[Shift]:
         return shifts_for_team(team=team)
-
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        # `?start=` and `?end=` without an offset are the team's wall-clock time, as in
-        # request bodies, for token and session callers alike.
-        with timezone.override(zone(self.get_team().time_zone)):
-            return super().filter_queryset(queryset)
 
     @extend_schema(parameters=[ID], request=ShiftAssignSerializer, responses=ShiftSerializer)
     def partial_update(self, request: Request, team_slug: str, pk: str) -> Response:
