@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "outbox",
     "health",
     "incidents",
+    "deployments",
     "meetings",
     "shifts",
     "desk",
