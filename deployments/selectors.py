@@ -97,7 +97,7 @@ def change_get(*, team: Team, pk: int | str) -> Change:
 def change_cells(*, change: Change) -> QuerySet[HostChange]:
     return (
         HostChange.objects.filter(change=change)
-        .select_related("host", "updated_by")
+        .select_related("host__team", "updated_by")
         .order_by("host__site", "host__name")
     )
 
@@ -199,7 +199,10 @@ def campaign_get(*, team: Team, pk: int | str) -> Campaign:
         Prefetch(
             "checklist",
             queryset=ChecklistItem.objects.prefetch_related(
-                Prefetch("ticks", queryset=ChecklistTick.objects.select_related("by"))
+                Prefetch(
+                    "ticks",
+                    queryset=ChecklistTick.objects.select_related("by", "campaign_host__host"),
+                )
             ),
         ),
     )

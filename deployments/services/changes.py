@@ -115,6 +115,7 @@ def host_change_get(*, change: Change, host: Host, lock: bool = False) -> HostCh
         raise ValidationError(
             {"host": f"{host.name} is not in the scope of change #{change.pk} ({change.title})."}
         )
+    cell.change, cell.host = change, host
     return cell
 
 
