@@ -192,7 +192,7 @@ def campaign_get(*, team: Team, pk: int | str) -> Campaign:
     qs = qs.prefetch_related(
         Prefetch(
             "campaign_hosts",
-            queryset=CampaignHost.objects.select_related("host", "stage_changed_by").order_by(
+            queryset=CampaignHost.objects.select_related("host__team", "stage_changed_by").order_by(
                 "host__site", "host__name"
             ),
         ),
