@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from deployments.models import (
     Campaign,
@@ -44,6 +45,7 @@ class ChangeAdmin(admin.ModelAdmin[Change]):
     list_select_related = ["team"]
     raw_id_fields = ["created_by"]
     inlines = [HostChangeInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CampaignHostInline(admin.TabularInline[CampaignHost, Campaign]):
