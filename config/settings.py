@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "outbox",
     "health",
     "incidents",
+    "deployments",
     "meetings",
     "shifts",
     "desk",
@@ -316,6 +317,14 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "IncidentKindEnum": "incidents.models.Incident.Kind",
     "ActionItemStatusEnum": "incidents.models.ActionItem.Status",
     "TimelineEntryKindEnum": "incidents.models.TimelineEntry.Kind",
+    # deployments
+    "HostRoleEnum": "deployments.models.Host.Role",
+    "RoleEnum": "teams.models.Membership.Role",  # keeps its name beside HostRoleEnum
+    "HostStateEnum": "deployments.models.Host.State",
+    "HostChangeStateEnum": "deployments.models.HostChange.State",
+    "ChangeKindEnum": "deployments.models.Change.Kind",
+    "CampaignKindEnum": "deployments.models.Campaign.Kind",
+    "CampaignStatusEnum": "deployments.models.Campaign.Status",
 }
 
 # --- meetings --------------------------------------------------------------------------

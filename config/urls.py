@@ -12,6 +12,7 @@ from teams import views as teams_views
 api_v1 = [
     path("", include("teams.api_urls")),
     path("", include("incidents.api_urls")),
+    path("", include("deployments.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("shifts.api_urls")),
 ]
@@ -21,6 +22,7 @@ urlpatterns = [
     path("teams/", include("teams.urls")),
     path("health/", include("health.urls")),
     path("incidents/", include("incidents.urls")),
+    path("deployments/", include("deployments.urls")),
     path("meetings/", include("meetings.urls")),
     path("shifts/", include("shifts.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from deployments import selectors as deployment_selectors
 from incidents import selectors as incident_selectors
 from meetings import selectors as meeting_selectors
 from shifts.selectors import oncall as shift_oncall
@@ -18,6 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "oncall": shift_oncall.upcoming_for_teams(teams=teams, now=now),
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
+        "campaigns": deployment_selectors.campaigns_active_for_teams(teams=teams)[:10],
     }
     context.update(meeting_selectors.week_panel(user=request.user, now=now))
     return render(request, "desk/dashboard.html", context)

@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
+from deployments.services import campaigns
 from incidents.models import ActionItem
 from teams.models import Membership
+from tests.deployments.factories import HostFactory
 from tests.incidents.factories import ActionItemFactory, IncidentFactory
 from tests.meetings.factories import make_series
 from tests.shifts.factories import people, rotation
@@ -24,6 +26,8 @@ def a_team_with_everything(user, size: int):
         make_series(team, title=f"Meeting {number}", now=NOW, rrule="FREQ=WEEKLY;BYDAY=MO,FR")
         IncidentFactory(team=team, owner=user)
         ActionItemFactory(team=team, owner=user, due_on=dt.date(2027, 3, 1))
+    hosts = [HostFactory(team=team) for _ in range(size)]
+    campaigns.campaign_create(team=team, title=f"Drain {team.slug}", by=user, hosts=hosts)
     return team
 
 
@@ -34,10 +38,11 @@ def test_dashboard_query_count_is_constant(db, user_client, size, django_assert_
         for _ in range(2):
             a_team_with_everything(user, size)
         client = user_client(user)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):  # 11 + the campaigns panel
             page = client.get("/").content.decode()
     assert page.count('class="oncall-rotation"') == 2
     assert 'id="meetings-panel"' in page
+    assert page.count('class="campaign-panel"') == 2
     assert "Meeting 0" in page
     overdue = ActionItem.objects.filter(owner=user).overdue(today=NOW.date()).count()
     assert overdue == 2 * size
