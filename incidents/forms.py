@@ -277,6 +277,11 @@ class KnowledgeEntryForm(TeamForm):
         help_text="Only experts and leads may mark or edit it.",
     )
 
+    def __init__(self, *args: Any, team: Team, is_expert: bool, **kwargs: Any) -> None:
+        super().__init__(*args, team=team, **kwargs)
+        # A member cannot tick the box (so is never refused after typing the entry).
+        self.fields["expert_only"].disabled = not is_expert
+
 
 class KnowledgeLinkForm(TeamForm):
     entry = forms.ModelChoiceField(

@@ -250,9 +250,11 @@ def test_kb_search_and_expert_only(as_who, team, member):
     assert "Rucio token" not in html
     entry = KnowledgeEntry.objects.get(title="Rucio token")
     response = c.post(
-        f"/incidents/ops/kb/{entry.pk}/edit/", {"title": "Rucio token", "symptom": "x"}
+        f"/incidents/ops/kb/{entry.pk}/edit/", {"title": "Rucio token", "symptom": "x"}, follow=True
     )
-    assert "Only experts and leads" in response.content.decode()
+    assert "only experts and leads may edit it" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.symptom == "401"
     Membership.objects.filter(user=member).update(role=Membership.Role.EXPERT)
     response = c.post(
         f"/incidents/ops/kb/{entry.pk}/edit/",
