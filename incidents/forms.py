@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from incidents import selectors
 from incidents.models import ActionItem, Component, Incident, KnowledgeEntry, SupportRequest
+from teams.bounds import SaneDateFormField, SaneDateTimeFormField
 from teams.models import Team
 from teams.selectors import team_members
 
@@ -87,8 +88,8 @@ class IncidentForm(TeamForm):
     components = forms.ModelMultipleChoiceField(
         queryset=Component.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    started_at = forms.DateTimeField(required=False, widget=DateTimeInput(), label="Started")
-    detected_at = forms.DateTimeField(
+    started_at = SaneDateTimeFormField(required=False, widget=DateTimeInput(), label="Started")
+    detected_at = SaneDateTimeFormField(
         required=False, widget=DateTimeInput(), label="Detected", help_text="Empty: now."
     )
     links = LinksField(
@@ -127,8 +128,8 @@ class IncidentFilterForm(TeamForm):
     component = forms.ModelChoiceField(
         queryset=Component.objects.none(), required=False, empty_label="Any component"
     )
-    since = forms.DateField(required=False, widget=DateInput(), label="Detected from")
-    until = forms.DateField(required=False, widget=DateInput(), label="until (before)")
+    since = SaneDateFormField(required=False, widget=DateInput(), label="Detected from")
+    until = SaneDateFormField(required=False, widget=DateInput(), label="until (before)")
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, team=team, **kwargs)
@@ -176,7 +177,7 @@ class TimelineEntryForm(forms.Form):
         ),
         label="Entry",
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = SaneDateTimeFormField(
         required=False, widget=DateTimeInput(), label="At", help_text="Empty: now."
     )
 
@@ -197,23 +198,23 @@ class SupportRequestForm(TeamForm):
     link = forms.URLField(required=False, max_length=500, assume_scheme="https")
     question = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    asked_at = forms.DateTimeField(
+    asked_at = SaneDateTimeFormField(
         required=False, widget=DateTimeInput(), label="Asked", help_text="Empty: now."
     )
-    first_response_at = forms.DateTimeField(
+    first_response_at = SaneDateTimeFormField(
         required=False,
         widget=DateTimeInput(),
         label="First response",
         help_text="Empty with an answer: now.",
     )
-    resolved_at = forms.DateTimeField(required=False, widget=DateTimeInput(), label="Resolved")
+    resolved_at = SaneDateTimeFormField(required=False, widget=DateTimeInput(), label="Resolved")
     handled_by = _person_field("Handled by")
 
 
 class ActionItemForm(TeamForm):
     title = forms.CharField(max_length=300)
     owner = _person_field("Owner")
-    due_on = forms.DateField(required=False, widget=DateInput(), label="Due")
+    due_on = SaneDateFormField(required=False, widget=DateInput(), label="Due")
     details = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Markdown."
     )
@@ -230,7 +231,7 @@ class ActionItemQuickForm(TeamForm):
         max_length=300, widget=forms.TextInput(attrs={"placeholder": "What needs doing?"})
     )
     owner = _person_field("Owner")
-    due_on = forms.DateField(required=False, widget=DateInput(), label="Due")
+    due_on = SaneDateFormField(required=False, widget=DateInput(), label="Due")
     needs_github_issue = forms.BooleanField(required=False, label="Needs a GitHub issue")
 
 
@@ -275,6 +276,11 @@ class KnowledgeEntryForm(TeamForm):
         label="Expert-only procedure",
         help_text="Only experts and leads may mark or edit it.",
     )
+
+    def __init__(self, *args: Any, team: Team, is_expert: bool, **kwargs: Any) -> None:
+        super().__init__(*args, team=team, **kwargs)
+        # A member cannot tick the box (so is never refused after typing the entry).
+        self.fields["expert_only"].disabled = not is_expert
 
 
 class KnowledgeLinkForm(TeamForm):

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from teams.bounds import validate_sane_date, validate_sane_datetime
 from teams.models import Team, github_repo_validator
 
 url_validator = URLValidator(schemes=["http", "https"])
@@ -106,9 +107,9 @@ class Incident(models.Model):
         related_name="owned_incidents",
     )
     components = models.ManyToManyField(Component, blank=True, related_name="incidents")
-    started_at = models.DateTimeField(null=True, blank=True)
-    detected_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, validators=[validate_sane_datetime])
+    detected_at = models.DateTimeField(default=timezone.now, validators=[validate_sane_datetime])
+    resolved_at = models.DateTimeField(null=True, blank=True, validators=[validate_sane_datetime])
     resolution_note = models.TextField(blank=True, help_text="Markdown.")
     links = models.JSONField(default=list, blank=True, validators=[validate_links])
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
@@ -171,7 +172,7 @@ class TimelineEntry(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
-    occurred_at = models.DateTimeField(default=timezone.now)
+    occurred_at = models.DateTimeField(default=timezone.now, validators=[validate_sane_datetime])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -221,9 +222,11 @@ class SupportRequest(models.Model):
     link = models.URLField(max_length=500, blank=True)
     question = models.TextField(help_text="Markdown.")
     answer = models.TextField(blank=True, help_text="Markdown.")
-    asked_at = models.DateTimeField(default=timezone.now)
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    asked_at = models.DateTimeField(default=timezone.now, validators=[validate_sane_datetime])
+    first_response_at = models.DateTimeField(
+        null=True, blank=True, validators=[validate_sane_datetime]
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True, validators=[validate_sane_datetime])
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -352,7 +355,7 @@ class ActionItem(models.Model):
         blank=True,
         related_name="owned_action_items",
     )
-    due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.OTHER)
     source_label = models.CharField(max_length=300, blank=True)

@@ -8,14 +8,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import TeamMemberField, TeamRecordField
+from incidents.api.fields import BoundedModelSerializer, TeamMemberField, TeamRecordField
 from incidents.models import ActionItem, Incident
 from incidents.services import action_items as services
+from teams.bounds import SaneDateFilter
 from teams.models import Membership, Team
 from teams.rest import TeamScopedViewSet
 
 
-class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
+class ActionItemSerializer(BoundedModelSerializer[ActionItem]):
     owner = TeamMemberField(required=False, allow_null=True)
     incident = TeamRecordField(model=Incident, required=False, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -49,8 +50,8 @@ class ActionItemFilter(filters.FilterSet):
     incident = filters.NumberFilter(field_name="incident_id")
     mine = filters.BooleanFilter(method="filter_mine")
     overdue = filters.BooleanFilter(method="filter_overdue")
-    due_after = filters.DateFilter(field_name="due_on", lookup_expr="gte")
-    due_before = filters.DateFilter(field_name="due_on", lookup_expr="lt")
+    due_after = SaneDateFilter(field_name="due_on", lookup_expr="gte")
+    due_before = SaneDateFilter(field_name="due_on", lookup_expr="lt")
 
     class Meta:
         model = ActionItem

@@ -1,25 +1,41 @@
-"""Serializer fields that take a record or a person only from the URL's team.
+"""Serializer fields that take a record or a person only from the URL's team, and the
+model serializer base whose dates and datetimes are bounded (`teams.bounds`).
 
 The queryset is the context team's rows, so another team's id or a stranger's username
 is refused exactly like an unknown one ("object does not exist"): an error never names
 or describes what the caller cannot read.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from incidents.models import Component
+from teams.bounds import SaneDateField, SaneDateTimeField
 from teams.models import Team
 from teams.rest import UsernameField
 from teams.selectors import team_members
+
+M = TypeVar("M", bound=Model)
 
 
 def _context_team(field: serializers.Field[Any, Any, Any, Any]) -> Team | None:
     team = field.context.get("team")
     return team if isinstance(team, Team) else None
+
+
+class BoundedModelSerializer(serializers.ModelSerializer[M]):
+    """A model serializer whose dates and datetimes are the bounded ones: 1970..2200, an
+    offset-less time read in the team's zone (a gap or fold time is a 400), output in UTC."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: SaneDateTimeField,
+        models.DateField: SaneDateField,
+    }
 
 
 class TeamRecordField(serializers.PrimaryKeyRelatedField[Model]):

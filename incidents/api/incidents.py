@@ -12,14 +12,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import TeamComponentField, TeamMemberField, TeamRecordField
+from incidents.api.fields import (
+    BoundedModelSerializer,
+    TeamComponentField,
+    TeamMemberField,
+    TeamRecordField,
+)
 from incidents.models import Incident
 from incidents.services import incidents as services
+from teams.bounds import SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
 from teams.rest import TeamScopedViewSet
 
 
-class IncidentSerializer(serializers.ModelSerializer[Incident]):
+class IncidentSerializer(BoundedModelSerializer[Incident]):
     owner = TeamMemberField(required=False, allow_null=True)
     reporter = TeamMemberField(required=False, allow_null=True)
     components = TeamComponentField(many=True, required=False)
@@ -66,7 +72,7 @@ class IncidentStatusSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="Required to resolve (the resolution) and to reopen (the reason).",
     )
-    at = serializers.DateTimeField(required=False, help_text="When it happened (default: now).")
+    at = SaneDateTimeField(required=False, help_text="When it happened (default: now).")
 
 
 class IncidentTransferSerializer(serializers.Serializer[Any]):
@@ -79,8 +85,8 @@ class IncidentFilter(filters.FilterSet):
     component = filters.CharFilter(
         field_name="components__name", distinct=True, help_text="Component name."
     )
-    detected_after = filters.IsoDateTimeFilter(field_name="detected_at", lookup_expr="gte")
-    detected_before = filters.IsoDateTimeFilter(field_name="detected_at", lookup_expr="lt")
+    detected_after = SaneIsoDateTimeFilter(field_name="detected_at", lookup_expr="gte")
+    detected_before = SaneIsoDateTimeFilter(field_name="detected_at", lookup_expr="lt")
     active = filters.BooleanFilter(method="filter_active", help_text="Not resolved.")
 
     class Meta:
@@ -139,7 +145,9 @@ class IncidentViewSet(TeamScopedViewSet):
     def set_status(self, request: Request, team_slug: str, pk: str) -> Response:
         """Change the status; resolving needs a note, reopening a reason."""
         incident = self.team_incident(pk)
-        serializer = IncidentStatusSerializer(data=request.data)
+        serializer = IncidentStatusSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         incident = services.incident_set_status(
             incident=incident, by=self.user, **serializer.validated_data

@@ -9,14 +9,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import TeamComponentField
+from incidents.api.fields import BoundedModelSerializer, TeamComponentField
 from incidents.models import KnowledgeEntry
 from incidents.services import knowledge as services
 from teams.models import Membership, Team
 from teams.rest import TeamScopedViewSet
 
 
-class KnowledgeEntrySerializer(serializers.ModelSerializer[KnowledgeEntry]):
+class KnowledgeEntrySerializer(BoundedModelSerializer[KnowledgeEntry]):
     components = TeamComponentField(many=True, required=False)
     links = serializers.ListField(child=serializers.URLField(), required=False)
     url = serializers.CharField(source="get_absolute_url", read_only=True)

@@ -13,14 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import TeamMemberField, TeamRecordField
+from incidents.api.fields import BoundedModelSerializer, TeamMemberField, TeamRecordField
 from incidents.models import Incident, SupportRequest
 from incidents.services import support as services
+from teams.bounds import SaneDateField, SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
 from teams.rest import TeamScopedViewSet
 
 
-class SupportRequestSerializer(serializers.ModelSerializer[SupportRequest]):
+class SupportRequestSerializer(BoundedModelSerializer[SupportRequest]):
     handled_by = TeamMemberField(required=False, allow_null=True)
     incident = TeamRecordField(model=Incident, required=False, allow_null=True)
     response_seconds = serializers.SerializerMethodField()
@@ -57,8 +58,8 @@ class SupportRequestSerializer(serializers.ModelSerializer[SupportRequest]):
 
 class SupportRequestFilter(filters.FilterSet):
     handled_by = filters.CharFilter(field_name="handled_by__username")
-    asked_after = filters.IsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
-    asked_before = filters.IsoDateTimeFilter(field_name="asked_at", lookup_expr="lt")
+    asked_after = SaneIsoDateTimeFilter(field_name="asked_at", lookup_expr="gte")
+    asked_before = SaneIsoDateTimeFilter(field_name="asked_at", lookup_expr="lt")
     unanswered = filters.BooleanFilter(field_name="first_response_at", lookup_expr="isnull")
 
     class Meta:
@@ -68,8 +69,8 @@ class SupportRequestFilter(filters.FilterSet):
 
 class ResponseStatsSerializer(serializers.Serializer[Any]):
     period = serializers.CharField(source="label")
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = SaneDateTimeField()
+    end = SaneDateTimeField()
     asked = serializers.IntegerField()
     answered = serializers.IntegerField()
     resolved = serializers.IntegerField()
@@ -93,8 +94,8 @@ def _seconds(value: dt.timedelta | None) -> int | None:
 
 class StatsQuerySerializer(serializers.Serializer[Any]):
     by = serializers.ChoiceField(choices=["day", "week"], default="week")
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
+    since = SaneDateField(required=False)
+    until = SaneDateField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         since, until = attrs.get("since"), attrs.get("until")

@@ -9,13 +9,14 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from incidents.api.fields import BoundedModelSerializer
 from incidents.models import Incident, TimelineEntry
 from incidents.services import incidents as services
 from teams.models import Membership, Team
 from teams.rest import TeamScopedViewSet
 
 
-class TimelineEntrySerializer(serializers.ModelSerializer[TimelineEntry]):
+class TimelineEntrySerializer(BoundedModelSerializer[TimelineEntry]):
     author = serializers.CharField(source="author.username", read_only=True, default=None)
 
     class Meta:

@@ -51,13 +51,16 @@ def _timeline_add(
     body: str,
     occurred_at: dt.datetime | None = None,
 ) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry(
         incident=incident,
         author=author,
         kind=kind,
         body=body,
         occurred_at=occurred_at or timezone.now(),
     )
+    entry.clean_fields(exclude=["incident", "author"])  # the caller checked the relations
+    entry.save()
+    return entry
 
 
 @transaction.atomic

@@ -1,12 +1,19 @@
 """Incident pages: the list, logging (quick or full), the detail page and what it posts
 (status, handover, timeline notes, knowledge links, action items). Quick-add forms post
-normally; with HTMX they swap in the fragment the full page renders too."""
+normally; with HTMX they swap in the fragment the full page renders too.
+
+The detail page is one HTML form (the timeline box's, `PAGE_FORM`): the status,
+handover, action-item and knowledge-link fields belong to it and their buttons post it
+to their own URL. So whatever is in the timeline box goes along with every button, is
+kept in the session as the incident's draft and is put back into the box by the next
+page, without JavaScript, until an entry is saved. (`incidents/timeline-draft.js` also
+keeps a copy in the browser, for a reload or a link followed before posting.)"""
 
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -63,12 +70,49 @@ def incident_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def incident_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team, context = team_reader(request, slug)
     incident = selectors.incident_get(team=team, pk=pk)
-    context |= _detail_forms(team=team, incident=incident)
+    context |= _detail_forms(team=team, incident=incident, draft=_draft(request, incident))
     context["incident"] = incident
     return render(request, "incidents/incident_detail.html", context)
 
 
-def _detail_forms(*, team: Team, incident: Incident, **bound: BaseForm) -> dict[str, Any]:
+PAGE_FORM = "entry-form"
+DRAFTS = "incident_timeline_drafts"
+
+
+def _draft(request: AuthenticatedRequest, incident: Incident) -> str:
+    """What the timeline box held when another button of the incident's page was used."""
+    drafts: dict[str, str] = request.session.get(DRAFTS, {})
+    return drafts.get(str(incident.pk), "")
+
+
+def _draft_set(request: AuthenticatedRequest, incident: Incident, text: str) -> None:
+    drafts: dict[str, str] = dict(request.session.get(DRAFTS, {}))
+    key = str(incident.pk)
+    if text.strip():
+        drafts[key] = text
+    else:
+        drafts.pop(key, None)
+    if drafts != request.session.get(DRAFTS, {}):
+        request.session[DRAFTS] = drafts
+
+
+def _draft_keep(request: AuthenticatedRequest, incident: Incident) -> None:
+    """Keep the timeline box's text, posted along with another button of the page."""
+    _draft_set(request, incident, request.POST.get("body", ""))
+
+
+def _in_page_form(form: Form) -> Form:
+    """A form whose fields post with the page's one form (and so with the timeline box);
+    the browser checks no required field, since another button may be the one used."""
+    form.use_required_attribute = False
+    for field in form.fields.values():
+        field.widget.attrs["form"] = PAGE_FORM
+    return form
+
+
+def _detail_forms(
+    *, team: Team, incident: Incident, draft: str = "", **bound: Form
+) -> dict[str, Any]:
     next_status = {
         Incident.Status.OPEN: Incident.Status.INVESTIGATING,
         Incident.Status.INVESTIGATING: Incident.Status.MITIGATED,
@@ -76,21 +120,27 @@ def _detail_forms(*, team: Team, incident: Incident, **bound: BaseForm) -> dict[
         Incident.Status.RESOLVED: Incident.Status.INVESTIGATING,
     }[Incident.Status(incident.status)]
     return {
-        "entry_form": bound.get("entry_form") or forms.TimelineEntryForm(),
-        "status_form": bound.get("status_form")
-        or forms.IncidentStatusForm(initial={"status": next_status}),
-        "transfer_form": bound.get("transfer_form") or forms.IncidentTransferForm(team=team),
-        "action_form": bound.get("action_form") or forms.ActionItemQuickForm(team=team),
-        "link_form": bound.get("link_form") or forms.KnowledgeLinkForm(team=team),
+        "entry_form": bound.get("entry_form") or forms.TimelineEntryForm(initial={"body": draft}),
+        "status_form": _in_page_form(
+            bound.get("status_form")
+            or forms.IncidentStatusForm(initial={"status": next_status}, prefix="status")
+        ),
+        "transfer_form": _in_page_form(
+            bound.get("transfer_form") or forms.IncidentTransferForm(team=team, prefix="transfer")
+        ),
+        "action_form": _in_page_form(
+            bound.get("action_form") or forms.ActionItemQuickForm(team=team)
+        ),
+        "link_form": _in_page_form(bound.get("link_form") or forms.KnowledgeLinkForm(team=team)),
     }
 
 
 def _detail_with_errors(
-    request: AuthenticatedRequest, team: Team, incident: Incident, **bound: BaseForm
+    request: AuthenticatedRequest, team: Team, incident: Incident, **bound: Form
 ) -> HttpResponse:
     _, context = team_reader(request, team.slug)
     incident = selectors.incident_get(team=team, pk=incident.pk)
-    context |= _detail_forms(team=team, incident=incident, **bound)
+    context |= _detail_forms(team=team, incident=incident, draft=_draft(request, incident), **bound)
     context["incident"] = incident
     return render(request, "incidents/incident_detail.html", context, status=400)
 
@@ -131,7 +181,8 @@ def incident_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResp
 def incident_status(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team = team_writer(request, slug)
     incident = selectors.incident_get(team=team, pk=pk)
-    form = forms.IncidentStatusForm(request.POST)
+    _draft_keep(request, incident)
+    form = forms.IncidentStatusForm(request.POST, prefix="status")
     if form.is_valid():
         try:
             services.incident_set_status(incident=incident, by=request.user, **form.cleaned_data)
@@ -147,7 +198,8 @@ def incident_status(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRe
 def incident_transfer(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team = team_writer(request, slug)
     incident = selectors.incident_get(team=team, pk=pk)
-    form = forms.IncidentTransferForm(request.POST, team=team)
+    _draft_keep(request, incident)
+    form = forms.IncidentTransferForm(request.POST, team=team, prefix="transfer")
     if form.is_valid():
         try:
             services.incident_transfer(incident=incident, by=request.user, **form.cleaned_data)
@@ -176,6 +228,7 @@ def incident_promote(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
 def incident_link_knowledge(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team = team_writer(request, slug)
     incident = selectors.incident_get(team=team, pk=pk)
+    _draft_keep(request, incident)
     form = forms.KnowledgeLinkForm(request.POST, team=team)
     if form.is_valid():
         entries = [*incident.knowledge_entries.all(), form.cleaned_data["entry"]]
@@ -193,6 +246,7 @@ def incident_link_knowledge(request: AuthenticatedRequest, slug: str, pk: int) -
 def incident_action_item_add(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team = team_writer(request, slug)
     incident = selectors.incident_get(team=team, pk=pk)
+    _draft_keep(request, incident)
     form = forms.ActionItemQuickForm(request.POST, team=team)
     if form.is_valid():
         try:
@@ -218,10 +272,11 @@ def timeline_entry_add(request: AuthenticatedRequest, slug: str, pk: int) -> Htt
         except ValidationError as error:
             add_service_error(form, error)
         else:
+            _draft_set(request, incident, "")
             if request.htmx:  # type: ignore[attr-defined]
                 incident = selectors.incident_get(team=team, pk=pk)
                 context = {"incident": incident, "team": team, "can_write": True}
-                context["entry_form"] = forms.TimelineEntryForm()
+                context |= {"entry_form": forms.TimelineEntryForm(), "entry_saved": True}
                 return render(request, "incidents/_timeline.html", context)
             return redirect(incident)
     if request.htmx:  # type: ignore[attr-defined]

@@ -1,4 +1,9 @@
-"""Knowledge-base pages: search, an entry, and its form (expert-only entries need an expert)."""
+"""Knowledge-base pages: search, an entry, and its form.
+
+Only experts and leads mark or edit an expert-only procedure, and the pages say so before
+anyone types: the edit page of such an entry sends a member back to the entry with a
+message, and the "expert-only" box is shown disabled to a member.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from incidents import forms, selectors
 from incidents.services import knowledge as services
-from incidents.views.pages import list_page, team_reader, team_writer
+from incidents.views.pages import list_page, team_reader
+from teams.access import team_access
 from teams.forms import add_service_error
+from teams.models import Membership
 from teams.requests import AuthenticatedRequest
 
 
@@ -31,8 +38,9 @@ def kb_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def kb_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    team = team_writer(request, slug)
-    form = forms.KnowledgeEntryForm(request.POST or None, team=team)
+    access = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.MEMBER)
+    team = access.team
+    form = forms.KnowledgeEntryForm(request.POST or None, team=team, is_expert=access.is_expert)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.knowledge_entry_create(
@@ -48,11 +56,19 @@ def kb_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def kb_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
-    team = team_writer(request, slug)
+    access = team_access(user=request.user, slug=slug).require(min_role=Membership.Role.MEMBER)
+    team = access.team
     entry = selectors.knowledge_entry_get(team=team, pk=pk)
+    if entry.expert_only and not access.is_expert:
+        messages.error(
+            request, "This is an expert-only procedure: only experts and leads may edit it."
+        )
+        return redirect(entry)
     initial = {name: getattr(entry, name) for name in forms.KnowledgeEntryForm.base_fields}
     initial["components"] = list(entry.components.all())
-    form = forms.KnowledgeEntryForm(request.POST or None, initial=initial, team=team)
+    form = forms.KnowledgeEntryForm(
+        request.POST or None, initial=initial, team=team, is_expert=access.is_expert
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.knowledge_entry_update(entry=entry, by=request.user, **form.cleaned_data)

@@ -1,6 +1,7 @@
 import pytest
 
 from incidents.models import ActionItem, Incident
+from incidents.services import incidents
 from teams.models import Membership
 from tests.conftest import browser_login
 from tests.incidents.factories import ComponentFactory
@@ -47,10 +48,10 @@ def test_log_an_incident_add_entries_and_transfer_it(page, screenshot):
     assert page.evaluate("window.notReloaded") is True
     assert page.locator("#timeline .entry-note strong").inner_text() == "4711"
 
-    page.select_option("#status-form select[name=status]", "investigating")
+    page.select_option("#status-form select[name=status-status]", "investigating")
     page.click("#status-form button[type=submit]")
     page.wait_for_selector(".message")
-    page.select_option("#transfer-form select[name=owner]", "dave")
+    page.select_option("#transfer-form select[name=transfer-owner]", "dave")
     page.fill("#transfer-form textarea", "End of my shift; Dave takes it over.")
     page.click("#transfer-form button[type=submit]")
     page.wait_for_selector("text=Incident handed over to dave.")
@@ -62,12 +63,97 @@ def test_log_an_incident_add_entries_and_transfer_it(page, screenshot):
     screenshot("incident-detail-after-transfer")
 
     # Resolving without a note is refused on the page.
-    page.select_option("#status-form select[name=status]", "resolved")
+    page.select_option("#status-form select[name=status-status]", "resolved")
     page.click("#status-form button[type=submit]")
     assert "Resolving needs a resolution note." in page.locator("#status-card").inner_text()
     screenshot("incident-resolve-needs-note")
     incident.refresh_from_db()
     assert (incident.status, incident.owner.username) == ("investigating", "dave")
+
+
+DRAFT = (
+    'Restarted JobAccountant; `FWJR` <gone> & "queue" drains — 12 % left.\n\n  Next: check Rucio.'
+)
+
+
+def _incident_page(page):
+    """Bob's incident page (Dave can take it over); Bob is signed in."""
+    bob = MembershipFactory(user__username="bob", team__name="WMCore", team__slug="wmcore")
+    MembershipFactory(user__username="dave", team=bob.team)
+    incident = incidents.incident_open(
+        team=bob.team, title="Backlog", kind="system_failure", created_by=bob.user
+    )
+    browser_login(page, "bob", PASSWORD)
+    page.goto(incident.get_absolute_url())
+    return incident
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_timeline_text_survives_hand_over_status_change_and_reload(page, screenshot):
+    incident = _incident_page(page)
+    box = page.locator("#entry-form textarea[name=body]")
+    box.press_sequentially(DRAFT)
+
+    page.select_option("#transfer-form select[name=transfer-owner]", "dave")
+    page.click("#transfer-form button[type=submit]")
+    page.wait_for_selector("text=Incident handed over to dave.")
+    assert box.input_value() == DRAFT
+    screenshot("incident-draft-after-hand-over")
+
+    page.select_option("#status-form select[name=status-status]", "investigating")
+    page.click("#status-form button[type=submit]")
+    page.wait_for_selector("text=Incident is now investigating.")
+    assert box.input_value() == DRAFT
+
+    # Enter in the action item's title adds the action item (not a timeline entry).
+    page.fill("#action-form input[name=title]", "Write the post-mortem")
+    page.press("#action-form input[name=title]", "Enter")
+    page.wait_for_selector("text=Action item added.")
+    assert box.input_value() == DRAFT
+    assert incident.action_items.get().title == "Write the post-mortem"
+
+    # More typed and not posted yet: a reload (or a link followed) puts it back.
+    box.press("Control+End")
+    box.press_sequentially(" And more.")
+    page.reload()
+    assert box.input_value() == DRAFT + " And more."
+    assert "Your unsaved text is back" in page.locator("#timeline").inner_text()
+    screenshot("incident-draft-after-reload")
+    incident.refresh_from_db()
+    assert (incident.owner.username, incident.status) == ("dave", "investigating")
+
+    # Saved: the box empties and stays empty after a reload.
+    page.click("#entry-form button[type=submit]")
+    page.wait_for_selector("#timeline .entry-note")
+    assert box.input_value() == ""
+    page.reload()
+    assert box.input_value() == ""
+    assert incident.timeline.get(kind="note").body == (DRAFT + " And more.").strip()
+    screenshot("incident-draft-saved")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_timeline_text_survives_the_other_buttons_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _incident_page(page)
+        box = page.locator("#entry-form textarea[name=body]")
+        box.fill(DRAFT)
+        page.select_option("#transfer-form select[name=transfer-owner]", "dave")
+        page.click("#transfer-form button[type=submit]")
+        page.wait_for_selector("text=Incident handed over to dave.")
+        assert box.input_value() == DRAFT
+        page.select_option("#status-form select[name=status-status]", "investigating")
+        page.click("#status-form button[type=submit]")
+        page.wait_for_selector("text=Incident is now investigating.")
+        assert box.input_value() == DRAFT
+        page.reload()
+        assert box.input_value() == DRAFT
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
