@@ -8,12 +8,13 @@ write is based on a stale version. A service's `ValidationError` becomes a 400 a
 unexpected `IntegrityError` included) is the 500 it is.
 """
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -25,12 +26,15 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from teams.access import TeamAccess, team_access
+from teams.bounds import SaneDateField, SaneDateTimeField
 from teams.errors import VersionConflict
 from teams.models import Membership, Team
+from teams.selectors import team_members
 from teams.timezones import zone
 
 TEAM_SLUG = OpenApiParameter("team_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+M = TypeVar("M", bound=Model)
 
 
 def request_user(request: Request) -> User:
@@ -110,6 +114,49 @@ class TeamScopedViewSet(viewsets.GenericViewSet[Any]):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         return Response(self.get_serializer(obj).data)
+
+
+# Fields and serializers that take input only from the URL's team ----------------------
+# Their queryset is the context team's rows, so another team's id or a stranger's
+# username is refused exactly like an unknown one ("object does not exist"): an error
+# never names or describes what the caller cannot read.
+
+
+def context_team(field: serializers.Field[Any, Any, Any, Any]) -> Team | None:
+    team = field.context.get("team")
+    return team if isinstance(team, Team) else None
+
+
+class BoundedModelSerializer(serializers.ModelSerializer[M]):
+    """A model serializer whose dates and datetimes are the bounded ones: 1970..2200, an
+    offset-less time read in the team's zone (a gap or fold time is a 400), output in UTC."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: SaneDateTimeField,
+        models.DateField: SaneDateField,
+    }
+
+
+class TeamRecordField(serializers.PrimaryKeyRelatedField[Model]):
+    """A record of the URL's team by id (an incident, a knowledge entry, ...)."""
+
+    def __init__(self, *, model: type[Model], **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Model]:
+        team = context_team(self)
+        rows = self.model._default_manager.all()
+        return rows.filter(team=team) if team else rows.none()
+
+
+class TeamMemberField(UsernameField):
+    """An active member of the URL's team, by username."""
+
+    def get_queryset(self) -> QuerySet[User]:
+        team = context_team(self)
+        return team_members(team=team) if team else User.objects.none()
 
 
 def validation_error_detail(error: DjangoValidationError) -> Any:

@@ -8,12 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import BoundedModelSerializer, TeamMemberField, TeamRecordField
 from incidents.models import ActionItem, Incident
 from incidents.services import action_items as services
 from teams.bounds import SaneDateFilter
 from teams.models import Membership, Team
-from teams.rest import TeamScopedViewSet
+from teams.rest import BoundedModelSerializer, TeamMemberField, TeamRecordField, TeamScopedViewSet
 
 
 class ActionItemSerializer(BoundedModelSerializer[ActionItem]):

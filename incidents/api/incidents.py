@@ -12,17 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import (
-    BoundedModelSerializer,
-    TeamComponentField,
-    TeamMemberField,
-    TeamRecordField,
-)
+from incidents.api.fields import TeamComponentField
 from incidents.models import Incident
 from incidents.services import incidents as services
 from teams.bounds import SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
-from teams.rest import TeamScopedViewSet
+from teams.rest import BoundedModelSerializer, TeamMemberField, TeamRecordField, TeamScopedViewSet
 
 
 class IncidentSerializer(BoundedModelSerializer[Incident]):

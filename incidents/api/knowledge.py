@@ -9,11 +9,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import BoundedModelSerializer, TeamComponentField
+from incidents.api.fields import TeamComponentField
 from incidents.models import KnowledgeEntry
 from incidents.services import knowledge as services
 from teams.models import Membership, Team
-from teams.rest import TeamScopedViewSet
+from teams.rest import BoundedModelSerializer, TeamScopedViewSet
 
 
 class KnowledgeEntrySerializer(BoundedModelSerializer[KnowledgeEntry]):

@@ -13,12 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import selectors
-from incidents.api.fields import BoundedModelSerializer, TeamMemberField, TeamRecordField
 from incidents.models import Incident, SupportRequest
 from incidents.services import support as services
 from teams.bounds import SaneDateField, SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
-from teams.rest import TeamScopedViewSet
+from teams.rest import BoundedModelSerializer, TeamMemberField, TeamRecordField, TeamScopedViewSet
 
 
 class SupportRequestSerializer(BoundedModelSerializer[SupportRequest]):

@@ -9,11 +9,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from incidents.api.fields import BoundedModelSerializer
 from incidents.models import Incident, TimelineEntry
 from incidents.services import incidents as services
 from teams.models import Membership, Team
-from teams.rest import TeamScopedViewSet
+from teams.rest import BoundedModelSerializer, TeamScopedViewSet
 
 
 class TimelineEntrySerializer(BoundedModelSerializer[TimelineEntry]):
