@@ -42,3 +42,18 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         sender.signature("meetings.tasks.materialize_all"),
         name="materialise meeting occurrences",
     )
+    sender.add_periodic_task(
+        settings.GITHUB_POLL_INTERVAL_SECONDS,
+        sender.signature("github_sync.tasks.poll_fanout"),
+        name="poll GitHub repositories",
+    )
+    sender.add_periodic_task(
+        60.0,
+        sender.signature("github_sync.tasks.sweep"),
+        name="GitHub creations, webhook deliveries and issues a lost task left",
+    )
+    sender.add_periodic_task(
+        900.0,
+        sender.signature("github_sync.tasks.seed_reminders"),
+        name="remind owners of incidents without a GitHub issue",
+    )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "health",
     "incidents",
     "deployments",
+    "github_sync",
     "meetings",
     "shifts",
     "desk",
@@ -224,6 +225,23 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
 GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
 GITHUB_WEBHOOK_SECRET = env.str("GITHUB_WEBHOOK_SECRET", default="")
+# Or a GitHub App: its id, its private key (PEM text, or a file path) and the
+# installation on the organisation; when set, the App is used instead of the token.
+GITHUB_APP_ID = env.str("GITHUB_APP_ID", default="")
+GITHUB_APP_PRIVATE_KEY = env.str("GITHUB_APP_PRIVATE_KEY", default="", multiline=True)
+if GITHUB_APP_PRIVATE_KEY and not GITHUB_APP_PRIVATE_KEY.startswith("-----"):
+    GITHUB_APP_PRIVATE_KEY = Path(GITHUB_APP_PRIVATE_KEY).read_text()
+GITHUB_APP_INSTALLATION_ID = env.str("GITHUB_APP_INSTALLATION_ID", default="")
+# Seconds before a GitHub request gives up (no hidden retries: tasks re-queue).
+GITHUB_TIMEOUT_SECONDS = env.int("GITHUB_TIMEOUT_SECONDS", default=10)
+# Polling: one conditional request per repository this often; the cursor overlaps
+# the last change by this much so that same-second updates are never missed.
+GITHUB_POLL_INTERVAL_SECONDS = env.float("GITHUB_POLL_INTERVAL_SECONDS", default=300.0)
+GITHUB_POLL_OVERLAP_SECONDS = env.int("GITHUB_POLL_OVERLAP_SECONDS", default=120)
+# Tries of an issue creation that fails with 5xx/timeouts before it is marked failed.
+GITHUB_CREATE_MAX_ATTEMPTS = env.int("GITHUB_CREATE_MAX_ATTEMPTS", default=6)
+# The seed rule: hours after detection before an incident without an issue is flagged.
+GITHUB_SEED_ISSUE_HOURS = env.float("GITHUB_SEED_ISSUE_HOURS", default=2.0)
 
 # Celery. The default broker keeps messages in files under var/ so that `make run`
 # needs no broker server; production sets redis:// or amqp://.
@@ -325,6 +343,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ChangeKindEnum": "deployments.models.Change.Kind",
     "CampaignKindEnum": "deployments.models.Campaign.Kind",
     "CampaignStatusEnum": "deployments.models.Campaign.Status",
+    "GitHubIssueLinkStatusEnum": "github_sync.models.IssueLink.Status",
 }
 
 # --- meetings --------------------------------------------------------------------------

@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from github_sync import webhooks as github_webhooks
 from teams import views as teams_views
 
 api_v1 = [
     path("", include("teams.api_urls")),
     path("", include("incidents.api_urls")),
     path("", include("deployments.api_urls")),
+    path("", include("github_sync.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("shifts.api_urls")),
 ]
@@ -23,6 +25,8 @@ urlpatterns = [
     path("health/", include("health.urls")),
     path("incidents/", include("incidents.urls")),
     path("deployments/", include("deployments.urls")),
+    path("github/webhook/", github_webhooks.webhook, name="github-webhook"),
+    path("github/", include("github_sync.urls")),
     path("meetings/", include("meetings.urls")),
     path("shifts/", include("shifts.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),

@@ -15,13 +15,17 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Task[Any, Any], *args: Any) -> None:
-    """Send `task(*args)` to the broker after commit (at once outside a transaction);
-    log a warning, never raise, when the broker cannot be reached."""
+def enqueue_on_commit(task: Task[Any, Any], *args: Any, countdown: int | None = None) -> None:
+    """Send `task(*args)` to the broker after commit (at once outside a transaction),
+    to run `countdown` seconds later if given; log a warning, never raise, when the
+    broker cannot be reached."""
 
     def publish() -> None:
         try:
-            task.delay(*args)
+            if countdown:
+                task.apply_async(args=args, countdown=countdown)
+            else:
+                task.delay(*args)
         except Exception:
             # Broker down or unreachable (kombu's OperationalError, a socket error, a
             # timeout): the row is committed and the periodic sweep will retry it.

@@ -11,7 +11,17 @@ from tests.teams.factories import UserFactory
 MODELS = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
-    if model._meta.app_label in {"teams", "outbox", "health", "incidents", "meetings", "shifts"}
+    if model._meta.app_label
+    in {
+        "teams",
+        "outbox",
+        "health",
+        "incidents",
+        "deployments",
+        "github_sync",
+        "meetings",
+        "shifts",
+    }
 )
 
 
@@ -40,6 +50,8 @@ def test_every_app_registers_its_models():
         "outbox",
         "health",
         "incidents",
+        "deployments",
+        "github_sync",
         "meetings",
         "shifts",
     }
