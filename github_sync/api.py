@@ -18,14 +18,16 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from github_sync import selectors
 from github_sync.models import GitHubIssue, IssueLink, RepositorySync, SyncError
 from github_sync.services import creation, linking
 from incidents import selectors as incident_selectors
 from incidents.models import ActionItem, Incident
+from teams.access import team_access
 from teams.models import Membership, Team
-from teams.rest import TeamScopedViewSet
+from teams.rest import TEAM_SLUG, TeamScopedViewSet
 
 
 class GitHubIssueSerializer(serializers.ModelSerializer[GitHubIssue]):
@@ -241,18 +243,20 @@ class SyncStatusSerializer(serializers.Serializer[Any]):
         }
 
 
-class GitHubSyncStatusViewSet(TeamScopedViewSet):
-    """The team's GitHub sync status (leads)."""
-
-    serializer_class = SyncStatusSerializer
-    queryset = RepositorySync.objects.none()  # for the schema
-    pagination_class = None
+class GitHubSyncStatusView(APIView):
+    """The team's GitHub sync status (leads): one document, not a list of rows."""
 
     @extend_schema(
-        summary="The team's GitHub sync status (leads)", responses={200: SyncStatusSerializer}
+        summary="The team's GitHub sync status (leads)",
+        parameters=[TEAM_SLUG],
+        responses={200: SyncStatusSerializer},
     )
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: Request, team_slug: str) -> Response:
         """Per repository: the last poll and its result, the last webhook, requests used and
         the rate limit left, errors; the team's pending and failed creations."""
-        team = self.get_team(min_role=Membership.Role.LEAD)
+        team = (
+            team_access(user=request.user, slug=team_slug)
+            .require(min_role=Membership.Role.LEAD)
+            .team
+        )
         return Response(SyncStatusSerializer(selectors.sync_status(team=team)).data)

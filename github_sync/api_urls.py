@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from github_sync import api
@@ -15,6 +16,12 @@ router.register(
     api.IncidentIssueLinkViewSet,
     basename="incident-github-issue",
 )
-router.register(f"{TEAM}/github/status", api.GitHubSyncStatusViewSet, basename="github-status")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "teams/<slug:team_slug>/github/status/",
+        api.GitHubSyncStatusView.as_view(),
+        name="github-status",
+    ),
+    *router.urls,
+]
