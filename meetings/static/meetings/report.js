@@ -96,6 +96,7 @@
     document.getElementById("local-copy-text").textContent =
       "Unsaved text from " + new Date(oldest).toLocaleString() + " was restored —";
     bar.hidden = false;
+    setState("dirty");
     saveNow();
   }
   document.addEventListener("click", function (event) {
@@ -218,5 +219,8 @@
     }
   });
 
-  if (form()) { restore(); }
+  // After htmx has set up the page: its DOMContentLoaded handler was added first (this
+  // deferred script runs before that event).
+  function start() { if (form()) { restore(); } }
+  if (document.readyState === "complete") { start(); } else { document.addEventListener("DOMContentLoaded", start); }
 })();
