@@ -168,6 +168,13 @@ class MeetingReport(models.Model):
     )
     html = models.TextField(blank=True, help_text="The published report, sanitized HTML.")
     text = models.TextField(blank=True, help_text="The published report, plain text.")
+    emailed_to = models.TextField(
+        blank=True, help_text="Who the last publish or correction was emailed to (empty: nobody)."
+    )
+    corrections = models.PositiveIntegerField(
+        default=0, help_text="How many times the published report was corrected."
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-meeting__start_at"]
@@ -181,6 +188,11 @@ class MeetingReport(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_correction(self) -> bool:
+        """A draft again after it was published: being corrected."""
+        return self.published_at is not None and not self.is_published
 
 
 class Topic(models.Model):
@@ -222,9 +234,18 @@ class TopicActionItem(models.Model):
     action_item = models.OneToOneField(
         ActionItem, on_delete=models.CASCADE, related_name="meeting_topic_link"
     )
+    # The editor's key of the new-item row that created it: a retried save finds the item.
+    row_key = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["topic", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "row_key"],
+                condition=~Q(row_key=""),
+                name="topic_action_item_unique_row_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} -> {self.action_item}"
@@ -239,6 +260,7 @@ class ReportRevision(models.Model):
         CONFLICT = "conflict", "Kept from a conflicting save"
         REMOVED = "removed", "Topic removed"
         PUBLISH = "publish", "Published"
+        RESTORE = "restore", "Restored an earlier version"
 
     report = models.ForeignKey(MeetingReport, on_delete=models.CASCADE, related_name="revisions")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SAVE)

@@ -40,7 +40,7 @@ def reminders_due_ids(*, now: dt.datetime | None = None) -> list[int]:
             end_at__lte=now,
             end_at__gte=now - dt.timedelta(days=7),
         )
-        .exclude(report__status=MeetingReport.Status.PUBLISHED)
+        .exclude(report__published_at__isnull=False)
         .select_related("series")
     )
     return [

@@ -215,7 +215,7 @@ def report_context(*, report: MeetingReport) -> dict[str, Any]:
 def reports_published(
     *, team: Team | None = None, series: MeetingSeries | None = None, query: str = ""
 ) -> QuerySet[MeetingReport]:
-    reports = MeetingReport.objects.filter(status=MeetingReport.Status.PUBLISHED).select_related(
+    reports = MeetingReport.objects.filter(published_at__isnull=False).select_related(
         "meeting__series__team", "author"
     )
     if team is not None:
@@ -235,7 +235,7 @@ def reports_compiled(
     high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=meeting_zone)
     return (
         MeetingReport.objects.filter(
-            status=MeetingReport.Status.PUBLISHED,
+            published_at__isnull=False,
             meeting__series=series,
             meeting__start_at__gte=low,
             meeting__start_at__lt=high,

@@ -20,5 +20,11 @@ urlpatterns = [
     path("<int:pk>/report/start/", views.report_start, name="report-start"),
     path("<int:pk>/report/save/", views.report_save, name="report-save"),
     path("<int:pk>/report/autosave/", views.report_autosave, name="report-autosave"),
+    path("<int:pk>/report/correct/", views.report_correct, name="report-correct"),
     path("<int:pk>/report/revisions/", views.report_revisions, name="report-revisions"),
+    path(
+        "<int:pk>/report/revisions/<int:revision_pk>/restore/",
+        views.revision_restore,
+        name="revision-restore",
+    ),
 ]

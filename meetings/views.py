@@ -12,18 +12,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from meetings import selectors
 from meetings.forms import ArchiveSearchForm, CancelForm, CompileForm, MoveForm, SeriesForm
-from meetings.models import Meeting, MeetingReport, Topic
+from meetings.models import Meeting, MeetingReport, ReportRevision, Topic
 from meetings.services import report_editor, reports
+from meetings.services import revisions as revisions_services
 from meetings.services import series as series_services
 from teams.access import team_access
 from teams.forms import add_service_error
@@ -183,9 +184,10 @@ def _editor_context(
     *,
     result: report_editor.SaveResult | None = None,
     sent: report_editor.ReportInput | None = None,
+    kept: dict[str, str] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    context = report_editor.editor_context(report=report, result=result, sent=sent)
+    context = report_editor.editor_context(report=report, result=result, sent=sent, kept=kept)
     context["replies"] = Topic.Reply.choices
     context["meeting_zone"] = zone(context["series"].time_zone)
     if context["topics"]:
@@ -233,69 +235,88 @@ def report_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("meetings:report", pk=meeting.pk)
 
 
-def _conflict_response(
-    request: HtmxRequest, report: MeetingReport, result: report_editor.SaveResult
-) -> HttpResponse:
-    context = _editor_context(report, result=result)
-    if request.htmx:
-        response = render(request, "meetings/_editor.html", context, status=409)
-        return reswap(retarget(response, "#report-editor"), "outerHTML")
-    return render(request, "meetings/report_edit.html", context, status=409)
+def _with_errors(response: HttpResponse, errors: dict[str, str]) -> HttpResponse:
+    """Tell the editor's script which fields were not saved (shown next to them)."""
+    return trigger_client_event(response, "editor-saved", {"errors": errors})
+
+
+def published_text(report: MeetingReport) -> str:
+    """What publishing did, in the words the page shows."""
+    done = "Correction published" if report.corrections else "Report published"
+    if report.emailed_to:
+        return f"{done} and emailed to {report.emailed_to}."
+    if report.corrections:
+        return f"{done}; it was not emailed again."
+    return (
+        f"{done}; nobody was emailed: the team has no mailing list "
+        "and no member with an email address."
+    )
 
 
 @require_POST
 def report_save(request: HtmxRequest, pk: int) -> HttpResponse:
-    """The editor's plain submit (and its HTMX buttons): save everything, then act."""
+    """The editor's plain submit (and its HTMX buttons): save what is valid, then act.
+
+    The structure buttons act even when a part conflicts or a value is bad (a new topic
+    is added, and has the cursor); publishing waits until both are resolved. Without
+    HTMX a clean save redirects back; otherwise the editor is rendered again in place
+    (HTMX) or as the page, with the conflicts and each bad value at its field."""
     meeting, current = _report_for_meeting(request, pk)
     if current is None or current.is_published:
         messages.error(request, "There is no draft to save here.")
         return redirect("meetings:report", pk=meeting.pk)
     action = request.POST.get("action", "save")
-    anchor = ""
     focus: tuple[int | None, str] = (None, "")
     try:
         data = report_editor.editor_input(request.POST)
-        result = report_editor.report_save(
-            report=current, user=request.user, data=data, create_new_items=True
-        )
-        if result.conflicts:
-            return _conflict_response(request, current, result)
+        result = report_editor.report_save(report=current, user=request.user, data=data)
         if action == "add_topic":
             topic = reports.topic_add(report=current, user=request.user)
-            anchor, focus = f"topic-{topic.pk}", (topic.pk, "title")
+            focus = (topic.pk, "title")
         elif action.startswith("add_item:"):
-            topic_id = int(action.partition(":")[2] or 0)
-            anchor, focus = f"topic-{topic_id}", (topic_id, "new-title")
+            focus = (int(action.partition(":")[2] or 0), "new-title")
         elif action.startswith("delete_topic:"):
             removed = current.topics.filter(pk=int(action.partition(":")[2] or 0)).first()
             if removed is None:
                 raise ValidationError("That topic is not in this report.")
             reports.topic_delete(topic=removed, user=request.user)
-        elif action == "publish":
-            reports.report_publish(report=current, user=request.user)
-            messages.success(request, "Report published and emailed to the team's list.")
+        elif action == "publish" and not (result.conflicts or result.errors):
+            published = reports.report_publish(
+                report=current, user=request.user, send_email="send_email" in request.POST
+            )
+            messages.success(request, published_text(published))
             return redirect("meetings:report", pk=meeting.pk)
     except (ValidationError, ValueError) as error:
         text = _error_text(error) if isinstance(error, ValidationError) else "Bad request."
         context = _editor_context(current, error=text)
         return render(request, "meetings/report_edit.html", context, status=400)
+    current.refresh_from_db()
+    problems = bool(result.conflicts or result.errors)
+    if not request.htmx and not problems:
+        url = reverse("meetings:report", kwargs={"pk": meeting.pk})
+        if focus[0]:
+            url = f"{url}?focus={focus[0]}:{focus[1]}#topic-{focus[0]}"
+        return HttpResponseRedirect(url)
+    kept = report_editor.kept_values(post=request.POST, errors=result.errors)
+    context = _editor_context(current, result=result, kept=kept, saved_at=timezone.now())
+    if focus[0]:
+        context["focus_topic"], context["focus_field"] = focus
+    if action == "publish":
+        context["error"] = "Not published yet: resolve what is marked below first."
+    status = 409 if result.conflicts else 400 if result.errors else 200
     if request.htmx:
-        current.refresh_from_db()
-        context = _editor_context(
-            current, focus_topic=focus[0], focus_field=focus[1], saved_at=timezone.now()
+        response = render(request, "meetings/_editor.html", context, status=status)
+        return _with_errors(
+            reswap(retarget(response, "#report-editor"), "outerHTML"), result.errors
         )
-        response = render(request, "meetings/_editor.html", context)
-        return reswap(retarget(response, "#report-editor"), "outerHTML")
-    url = reverse("meetings:report", kwargs={"pk": meeting.pk})
-    if anchor:
-        url = f"{url}?focus={focus[0]}:{focus[1]}#{anchor}" if focus[0] else f"{url}#{anchor}"
-    return HttpResponseRedirect(url)
+    return render(request, "meetings/report_edit.html", context, status=status)
 
 
 @require_POST
 def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Save what changed and answer with out-of-band fragments: the saved state, the new
-    versions, and any conflict (409) with both versions."""
+    """Save what is valid and answer with out-of-band fragments: the saved state, the new
+    versions, any conflict (409) with both versions; bad values are named (by field) in
+    the `editor-saved` event and left out of the save."""
     _, current = _report_for_meeting(request, pk)
     if current is None or current.is_published:
         return render(
@@ -317,7 +338,22 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     current.refresh_from_db()
     context = _editor_context(current, result=result, sent=data, saved_at=timezone.now())
     status = 409 if result.conflicts else 200
-    return render(request, "meetings/_autosave_result.html", context, status=status)
+    response = render(request, "meetings/_autosave_result.html", context, status=status)
+    return _with_errors(response, result.errors)
+
+
+@require_POST
+def report_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Open the published report for a correction (its published version stays in the
+    revisions; publishing the correction may email it again)."""
+    meeting, current = _report_for_meeting(request, pk)
+    if current is None:
+        raise Http404
+    try:
+        reports.report_correct(report=current, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("meetings:report", pk=meeting.pk)
 
 
 @require_GET
@@ -329,8 +365,25 @@ def report_revisions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "series": meeting.series,
         "report": current,
         "revisions": revisions,
+        "restorable": revisions_services.RESTORABLE,
     }
     return render(request, "meetings/report_revisions.html", context)
+
+
+@require_POST
+def revision_restore(request: AuthenticatedRequest, pk: int, revision_pk: int) -> HttpResponse:
+    """Restore a revision (a new revision itself); then back to the editor."""
+    meeting, current = _report_for_meeting(request, pk)
+    revision = get_object_or_404(ReportRevision, pk=revision_pk, report=current)
+    try:
+        revisions_services.revision_restore(revision=revision, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("meetings:report-revisions", pk=meeting.pk)
+    messages.success(
+        request, f"Restored the version of {revision.saved_at:%H:%M:%S} (a new revision)."
+    )
+    return redirect("meetings:report", pk=meeting.pk)
 
 
 @require_GET

@@ -21,7 +21,8 @@ stale version raises `VersionConflict` (409 with the current values).
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -34,6 +35,7 @@ from incidents.services.action_items import action_item_update
 from meetings import selectors
 from meetings.models import MeetingReport, ReportRevision, Topic, TopicActionItem
 from meetings.services import reports
+from teams.bounds import SaneDateFormField
 from teams.errors import VersionConflict
 from teams.models import Team
 from teams.selectors import person_name, team_members
@@ -61,18 +63,33 @@ class ItemInput:
     due_on: dt.date | None
     needs_github_issue: bool
     done: bool
+    prefix: str = ""  # of its posted fields: `item-<id>-`, or the new-item row's
+    rejected: set[str] = field(default_factory=set)  # bad values: the stored ones are kept
 
     def values(self) -> dict[str, Any]:
         """The same shape as `reports.item_values` of the stored item."""
-        return {**asdict(self), "due_on": self.due_on.isoformat() if self.due_on else None}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "owner_id": self.owner_id,
+            "due_on": self.due_on.isoformat() if self.due_on else None,
+            "needs_github_issue": self.needs_github_issue,
+            "done": self.done,
+        }
 
 
 @dataclass
 class NewItemInput:
+    """A filled-in new-item row; `key` (made when the editor was rendered) names the row,
+    so that saving it again finds the item it created instead of adding another."""
+
     title: str
     owner_id: int | None = None
     due_on: dt.date | None = None
     needs_github_issue: bool = False
+    key: str = ""
+    prefix: str = ""
+    rejected: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -88,6 +105,7 @@ class TopicInput:
     decision: str = ""
     items: list[ItemInput] = field(default_factory=list)
     new_item: NewItemInput | None = None
+    rejected: set[str] = field(default_factory=set)
 
     def fields(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in reports.TOPIC_FIELDS}
@@ -105,52 +123,97 @@ class ReportInput:
     attendees: str = ""
     notes: str = ""
     topics: list[TopicInput] = field(default_factory=list)
+    rejected: set[str] = field(default_factory=set)
+    # Bad values by posted field name: not saved, shown next to their field.
+    errors: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, Any]:
         return {"attendees": self.attendees, "notes": self.notes}
 
 
-def _text(post: QueryDict, name: str, limit: int) -> str:
-    value = post.get(name, "").replace("\r\n", "\n")
-    if len(value) > limit:
-        raise ValidationError({name: f"At most {limit} characters."})
-    return value
+class _Reader:
+    """Reads posted fields; a bad value is noted in `errors` (by field name), not raised."""
+
+    def __init__(self, post: QueryDict) -> None:
+        self.post = post
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str, limit: int) -> str:
+        value = self.post.get(name, "").replace("\r\n", "\n")
+        if len(value) > limit:
+            self.errors[name] = f"At most {limit} characters (this has {len(value)})."
+            return ""
+        return value
+
+    def owner(self, name: str) -> int | None:
+        raw = self.post.get(name, "").strip()
+        if raw and not raw.isdigit():
+            self.errors[name] = "Choose an owner from the list."
+        return int(raw) if raw.isdigit() else None
+
+    def date(self, name: str) -> dt.date | None:
+        try:
+            value: dt.date | None = SaneDateFormField(required=False).clean(
+                self.post.get(name, "").strip()
+            )
+        except ValidationError as error:
+            self.errors[name] = " ".join(error.messages)
+            return None
+        return value
+
+    def rejected(self, prefix: str, names: dict[str, str]) -> set[str]:
+        """The attributes (`names`: attribute -> posted suffix) whose value was bad."""
+        return {attr for attr, suffix in names.items() if prefix + suffix in self.errors}
 
 
-def _int(post: QueryDict, name: str, *, required: bool = True) -> int | None:
-    raw = post.get(name, "").strip()
-    if not raw and not required:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationError({name: "Not a number."}) from None
+def _number(post: QueryDict, name: str) -> int:
+    """A number the editor itself put in the page (a version): not typed, so bad is a 400."""
+    raw = post.get(name, "").strip() or "0"
+    if not raw.isdigit():
+        raise ValidationError({name: "Not a number."})
+    return int(raw)
 
 
-def _date(post: QueryDict, name: str) -> dt.date | None:
-    raw = post.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: "Use a date like 2027-03-22."}) from None
+ITEM_FIELDS = {"title": "title", "owner_id": "owner", "due_on": "due_on"}
+
+
+def _item(read: _Reader, prefix: str, item_id: int) -> ItemInput:
+    post = read.post
+    item = ItemInput(
+        id=item_id,
+        title=read.text(prefix + "title", 300),
+        owner_id=read.owner(prefix + "owner"),
+        due_on=read.date(prefix + "due_on"),
+        needs_github_issue=post.get(prefix + "needs_github_issue") == "on",
+        done=post.get(prefix + "done") == "on",
+        prefix=prefix,
+    )
+    if prefix + "title" not in read.errors and not item.title.strip():
+        read.errors[prefix + "title"] = "An action item needs a title."
+    item.rejected = read.rejected(prefix, ITEM_FIELDS)
+    return item
 
 
 def editor_input(post: QueryDict) -> ReportInput:
-    """The editor's fields as plain values; ValidationError naming the bad field.
+    """The editor's fields as plain values. A bad typed value (a date, a text too long)
+    is in `errors` under its field's name and left out (the stored value stays); only a
+    broken form (ids, versions) raises a ValidationError.
 
     Topics are posted as `topic` ids with `topic-<id>-<field>`; each topic's action items
     as `topic-<id>-item` ids with `item-<id>-<field>`, and the new-item row as
-    `topic-<id>-new-<field>`. `version` / `base` fields carry what the editor loaded.
+    `topic-<id>-new-<field>` with its `topic-<id>-new-key`. `version` / `base` fields
+    carry what the editor loaded.
     """
+    read = _Reader(post)
     report = ReportInput(
-        version=_int(post, "version", required=False) or 0,
+        version=_number(post, "version"),
         base=post.get("base", ""),
         has_header="base" in post,
-        attendees=_text(post, "attendees", 5000),
-        notes=_text(post, "notes", 50000),
+        attendees=read.text("attendees", 5000),
+        notes=read.text("notes", 50000),
+        errors=read.errors,
     )
+    report.rejected = read.rejected("", {"attendees": "attendees", "notes": "notes"})
     replies = set(Topic.Reply.values)
     for topic_id in post.getlist("topic"):
         if not topic_id.isdigit():
@@ -158,40 +221,35 @@ def editor_input(post: QueryDict) -> ReportInput:
         prefix = f"topic-{topic_id}-"
         reply = post.get(prefix + "reply", "")
         if reply not in replies:
-            raise ValidationError({prefix + "reply": "Choose a reply from the list."})
+            read.errors[prefix + "reply"] = "Choose a reply from the list."
         topic = TopicInput(
             id=int(topic_id),
-            version=_int(post, prefix + "version") or 0,
+            version=_number(post, prefix + "version"),
             base=post.get(prefix + "base", ""),
-            title=_text(post, prefix + "title", 300),
-            raised_by_team=_text(post, prefix + "raised_by_team", 100),
-            raised_by_person=_text(post, prefix + "raised_by_person", 100),
-            discussion=_text(post, prefix + "discussion", 50000),
-            reply=reply,
-            decision=_text(post, prefix + "decision", 20000),
+            title=read.text(prefix + "title", 300),
+            raised_by_team=read.text(prefix + "raised_by_team", 100),
+            raised_by_person=read.text(prefix + "raised_by_person", 100),
+            discussion=read.text(prefix + "discussion", 50000),
+            reply=reply if reply in replies else "",
+            decision=read.text(prefix + "decision", 20000),
         )
+        topic.rejected = read.rejected(prefix, {name: name for name in reports.TOPIC_FIELDS})
         for item_id in post.getlist(prefix + "item"):
             if not item_id.isdigit():
                 raise ValidationError({prefix + "item": "Not an action item id."})
-            item_prefix = f"item-{item_id}-"
-            topic.items.append(
-                ItemInput(
-                    id=int(item_id),
-                    title=_text(post, item_prefix + "title", 300),
-                    owner_id=_int(post, item_prefix + "owner", required=False),
-                    due_on=_date(post, item_prefix + "due_on"),
-                    needs_github_issue=post.get(item_prefix + "needs_github_issue") == "on",
-                    done=post.get(item_prefix + "done") == "on",
-                )
-            )
-        new_title = _text(post, prefix + "new-title", 300)
+            topic.items.append(_item(read, f"item-{item_id}-", int(item_id)))
+        new_prefix = prefix + "new-"
+        new_title = read.text(new_prefix + "title", 300)
         if new_title.strip():
             topic.new_item = NewItemInput(
-                title=new_title,
-                owner_id=_int(post, prefix + "new-owner", required=False),
-                due_on=_date(post, prefix + "new-due_on"),
-                needs_github_issue=post.get(prefix + "new-needs_github_issue") == "on",
+                title=new_title.strip(),
+                owner_id=read.owner(new_prefix + "owner"),
+                due_on=read.date(new_prefix + "due_on"),
+                needs_github_issue=post.get(new_prefix + "needs_github_issue") == "on",
+                key=post.get(new_prefix + "key", "")[:40],
+                prefix=new_prefix,
             )
+            topic.new_item.rejected = read.rejected(new_prefix, ITEM_FIELDS)
         report.topics.append(topic)
     return report
 
@@ -248,6 +306,8 @@ class SaveResult:
     changed: bool = False
     conflicts: list[Conflict] = field(default_factory=list)
     stale: dict[str, str] = field(default_factory=dict)
+    # Values not saved, by posted field name (the rest of the post was saved).
+    errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def held_units(self) -> set[str]:
@@ -270,28 +330,35 @@ def _part_state(
     return STALE if version != now and sent != current else None
 
 
+def _keep_stored(sent: Any, stored: dict[str, Any]) -> None:
+    """Put the stored values back in place of the bad ones the editor sent."""
+    for name in sent.rejected:
+        value = stored[name]
+        setattr(sent, name, dt.date.fromisoformat(value) if name == "due_on" and value else value)
+
+
 @transaction.atomic
-def report_save(
-    *, report: MeetingReport, user: User, data: ReportInput, create_new_items: bool = False
-) -> SaveResult:
-    """Save what the editor sent, part by part; `create_new_items` also adds the topics'
-    new action items (the editor's buttons do, its autosave never does)."""
+def report_save(*, report: MeetingReport, user: User, data: ReportInput) -> SaveResult:
+    """Save what the editor sent, part by part, and create the filled-in new action items
+    (once per row key). Bad values (`data.errors`) are left out; the rest is saved."""
     report = (
         MeetingReport.objects.select_for_update()
         .select_related("meeting__series__team")
         .get(pk=report.pk)
     )
     reports.report_check_editable(report)
-    result = SaveResult()
+    result = SaveResult(errors=dict(data.errors))
     who = person_name(report.updated_by) if report.updated_by else "someone"
 
     if data.has_header:
-        mine, current = data.values(), reports.report_values(report)
+        current = reports.report_values(report)
+        _keep_stored(data, current)
+        mine = data.values()
         state = _part_state(
             sent=mine, base=data.base, version=data.version, current=current, now=report.version
         )
         if state == WRITE:
-            _header_write(report=report, user=user, values=mine)
+            header_write(report=report, user=user, values=mine)
             result.changed = True
         elif state == CONFLICT:
             result.conflicts.append(Conflict("report", HEADER, report.version, mine, current, who))
@@ -300,22 +367,32 @@ def report_save(
 
     topics = {topic.pk: topic for topic in Topic.objects.select_for_update().filter(report=report)}
     items_by_topic: dict[int, list[ActionItem]] = {}
+    keys: dict[tuple[int, str], int] = {}
     for link in TopicActionItem.objects.filter(topic__report=report).select_related("action_item"):
         items_by_topic.setdefault(link.topic_id, []).append(link.action_item)
-    owners = _owners(team=report.meeting.series.team, data=data)
+        if link.row_key:
+            keys[link.topic_id, link.row_key] = link.action_item_id
+    for given in data.topics:
+        _new_row_saved_before(given, keys)
+    owners = _owners(team=report.meeting.series.team, data=data, errors=result.errors)
 
     for given in data.topics:
         topic = topics.get(given.id)
         if topic is None:
             continue
         items = items_by_topic.get(topic.pk, [])
+        _keep_stored(given, reports.topic_fields(topic))
+        stored_items = {item.pk: reports.item_values(item) for item in items}
+        for item_input in given.items:
+            if item_input.id in stored_items:
+                _keep_stored(item_input, stored_items[item_input.id])
         mine, current = given.values(), reports.topic_values(topic, items)
         state = _part_state(
             sent=mine, base=given.base, version=given.version, current=current, now=topic.version
         )
         label = topic.title or "Untitled topic"
         if state == WRITE:
-            _topic_write(topic=topic, values=given.fields())
+            topic_write(topic=topic, values=given.fields())
             _items_write(given=given, items=items, owners=owners)
             result.changed = True
         elif state == CONFLICT:
@@ -325,7 +402,7 @@ def report_save(
         elif state == STALE:
             result.stale[f"topic-{topic.pk}"] = label
         new = given.new_item
-        if create_new_items and new and new.title.strip():
+        if new is not None and not new.rejected:
             reports.topic_action_item_add(
                 topic=topic,
                 user=user,
@@ -333,8 +410,10 @@ def report_save(
                 owner=owners.get(new.owner_id) if new.owner_id else None,
                 due_on=new.due_on,
                 needs_github_issue=new.needs_github_issue,
+                row_key=new.key,
             )
-            _topic_write(topic=topic, values={})
+            if state != WRITE and state != CONFLICT:  # a written topic has its new version
+                topic_write(topic=topic, values={})
             result.changed = True
 
     if result.changed:
@@ -346,20 +425,46 @@ def report_save(
     return result
 
 
-def _owners(*, team: Team, data: ReportInput) -> dict[int, User]:
-    """The action item owners the editor picked, by id; each an active team member."""
-    picked = [item.owner_id for given in data.topics for item in given.items]
-    picked += [given.new_item.owner_id for given in data.topics if given.new_item]
-    ids = {owner_id for owner_id in picked if owner_id}
-    if not ids:
-        return {}
-    owners = {user.pk: user for user in team_members(team=team).filter(pk__in=ids)}
-    if len(owners) != len(ids):
-        raise ValidationError({"owner": "An owner must be an active member of the team."})
+def _new_row_saved_before(given: TopicInput, keys: dict[tuple[int, str], int]) -> None:
+    """A new-item row that an earlier save already created (same row key) is that item:
+    it replaces the item's own row, if the editor shows both (the row is newer)."""
+    new = given.new_item
+    if new is None or not new.key or (given.id, new.key) not in keys:
+        return
+    item_id = keys[given.id, new.key]
+    shown = [item for item in given.items if item.id == item_id]
+    given.items = [item for item in given.items if item.id != item_id]
+    given.items.append(
+        ItemInput(
+            id=item_id,
+            title=new.title,
+            owner_id=new.owner_id,
+            due_on=new.due_on,
+            needs_github_issue=new.needs_github_issue,
+            done=bool(shown) and shown[0].done,
+            prefix=new.prefix,
+            # The row has no "done" box: unless the item's own row is shown, it stays.
+            rejected=new.rejected if shown else {*new.rejected, "done"},
+        )
+    )
+    given.new_item = None
+
+
+def _owners(*, team: Team, data: ReportInput, errors: dict[str, str]) -> dict[int, User]:
+    """The action item owners the editor picked, by id: active team members. Anyone else
+    is an error on that owner field (the stored owner stays)."""
+    rows: list[ItemInput | NewItemInput] = [item for given in data.topics for item in given.items]
+    rows += [given.new_item for given in data.topics if given.new_item]
+    ids = {row.owner_id for row in rows if row.owner_id}
+    owners = {user.pk: user for user in team_members(team=team).filter(pk__in=ids)} if ids else {}
+    for row in rows:
+        if row.owner_id and row.owner_id not in owners:
+            errors[row.prefix + "owner"] = "An owner must be an active member of the team."
+            row.rejected.add("owner_id")
     return owners
 
 
-def _header_write(*, report: MeetingReport, user: User, values: dict[str, Any]) -> None:
+def header_write(*, report: MeetingReport, user: User, values: dict[str, Any]) -> None:
     """Write the header's changed fields with the next version (one UPDATE)."""
     model_update(
         instance=report,
@@ -368,11 +473,11 @@ def _header_write(*, report: MeetingReport, user: User, values: dict[str, Any]) 
     )
 
 
-def _topic_write(*, topic: Topic, values: dict[str, Any]) -> None:
+def topic_write(*, topic: Topic, values: dict[str, Any]) -> None:
     """Write the topic's changed fields with the next version (one UPDATE)."""
     model_update(
         instance=topic,
-        fields=(*reports.TOPIC_FIELDS, "version"),
+        fields=(*reports.TOPIC_FIELDS, "position", "version"),
         data={**values, "version": topic.version + 1},
     )
 
@@ -384,8 +489,6 @@ def _items_write(*, given: TopicInput, items: list[ActionItem], owners: dict[int
         item = by_id.get(item_input.id)
         if item is None or reports.item_values(item) == item_input.values():
             continue
-        if not item_input.title.strip():
-            raise ValidationError({"items": "An action item needs a title."})
         status = item.status
         if item_input.done:
             status = ActionItem.Status.DONE
@@ -424,7 +527,7 @@ def report_update(
     reports.report_check_editable(locked)
     if locked.version != version:
         raise VersionConflict(version=locked.version, current=reports.report_values(locked))
-    _header_write(report=locked, user=user, values=fields)
+    header_write(report=locked, user=user, values=fields)
     reports.revision_record(report=locked, user=user)
     return locked
 
@@ -436,7 +539,7 @@ def topic_update(*, topic: Topic, user: User, version: int, **fields: str) -> To
     reports.report_check_editable(locked.report)
     if locked.version != version:
         raise VersionConflict(version=locked.version, current=reports.topic_fields(locked))
-    _topic_write(topic=locked, values=fields)
+    topic_write(topic=locked, values=fields)
     reports.revision_record(report=locked.report, user=user)
     return locked
 
@@ -444,20 +547,43 @@ def topic_update(*, topic: Topic, user: User, version: int, **fields: str) -> To
 # --- 4. Re-render: what the editor shows next ---------------------------------------------
 
 
+NEW_ROW_FIELDS = ("title", "owner", "due_on", "needs_github_issue", "key")
+
+
+def kept_values(*, post: QueryDict, errors: dict[str, str]) -> dict[str, str]:
+    """What was typed into fields that were not saved, to show again: each bad value,
+    and the whole new-item row it belongs to (such a row is not created yet)."""
+    kept = {name: post.get(name, "") for name in errors}
+    for name in errors:
+        head, new, _ = name.partition("-new-")
+        if new:
+            kept.update({f"{head}-new-{part}": post.get(f"{head}-new-{part}", "")
+                         for part in NEW_ROW_FIELDS})  # fmt: skip
+    return kept
+
+
 def editor_context(
-    *, report: MeetingReport, result: SaveResult | None = None, sent: ReportInput | None = None
+    *,
+    report: MeetingReport,
+    result: SaveResult | None = None,
+    sent: ReportInput | None = None,
+    kept: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The report's values with each part's version and fingerprint (`report_base`,
-    `topic.base`: what the next save is compared with), the owners to pick from, and the
-    save's conflicts. After an autosave (`sent`), only the parts it sent and that were not
-    held back (conflicting or stale) get their new version (`posted_topics`,
-    `held_report`, `held_topics`)."""
+    `topic.base`: what the next save is compared with), a fresh key for each new-item row,
+    the owners to pick from, and the save's conflicts, errors and the values it `kept`
+    out. After an autosave (`sent`), only the parts it sent and that were not held back
+    (conflicting or stale) get their new version (`posted_topics`, `held_report`,
+    `held_topics`)."""
     context = selectors.report_context(report=report)
     for topic in context["topics"]:
         topic.base = fingerprint(reports.topic_values(topic, topic.items))
+        topic.new_key = secrets.token_hex(8)
     context["report_base"] = fingerprint(reports.report_values(report))
     context["members"] = list(team_members(team=context["team"]))
     context["result"] = result
+    context["errors"] = result.errors if result is not None else {}
+    context["kept"] = kept or {}
     if sent is not None:
         held = result.held_units if result is not None else set()
         context["posted_topics"] = {topic.id for topic in sent.topics}

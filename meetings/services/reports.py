@@ -18,7 +18,7 @@ from incidents.services.action_items import action_item_create
 from meetings import selectors
 from meetings.models import Meeting, MeetingReport, ReportRevision, Topic, TopicActionItem
 from outbox.services import email_queue
-from teams.selectors import person_name
+from teams.selectors import person_name, team_members
 from teams.timezones import zone
 
 REVISION_COALESCE = dt.timedelta(seconds=60)
@@ -108,8 +108,10 @@ def topic_action_item_add(
     owner: User | None = None,
     due_on: dt.date | None = None,
     needs_github_issue: bool = False,
+    row_key: str = "",
 ) -> ActionItem:
-    """Create an action item in incidents for the topic, pointing back at the report."""
+    """Create an action item in incidents for the topic, pointing back at the report;
+    `row_key` names the editor row it came from (see `report_editor`)."""
     meeting = topic.report.meeting
     title = title.strip()
     if not title:
@@ -126,7 +128,7 @@ def topic_action_item_add(
         needs_github_issue=needs_github_issue,
         github_repo=meeting.series.team.github_repo if needs_github_issue else "",
     )
-    TopicActionItem.objects.create(topic=topic, action_item=item)
+    TopicActionItem.objects.create(topic=topic, action_item=item, row_key=row_key)
     return item
 
 
@@ -180,7 +182,7 @@ def report_snapshot(report: MeetingReport) -> dict[str, Any]:
     return {
         **report_values(report),
         "topics": [
-            {**topic_fields(topic), "items": items.get(topic.pk, [])}
+            {"id": topic.pk, **topic_fields(topic), "items": items.get(topic.pk, [])}
             for topic in report.topics.order_by("position", "pk")
         ],
     }
@@ -237,9 +239,23 @@ def report_render(*, report: MeetingReport) -> tuple[str, str]:
     return html, text
 
 
+def report_recipients(*, report: MeetingReport) -> list[str]:
+    """Who a published report is emailed to: the team's mailing list, else the emails of
+    its active members (maybe nobody)."""
+    team = report.meeting.series.team
+    if team.mailing_list:
+        return [team.mailing_list]
+    return sorted({user.email for user in team_members(team=team) if user.email})
+
+
 @transaction.atomic
-def report_publish(*, report: MeetingReport, user: User) -> MeetingReport:
-    """Publish the draft: store its HTML and text, and email it to the team's list."""
+def report_publish(*, report: MeetingReport, user: User, send_email: bool = True) -> MeetingReport:
+    """Publish the draft: store its HTML and text, and email it (`report_recipients`).
+
+    Publishing a correction (a report published before, see `report_correct`) keeps the
+    first publish time, marks it corrected now and emails it again only when
+    `send_email`: once per correction (the outbox key names the correction).
+    `report.emailed_to` says who was emailed this time (empty: nobody)."""
     report = (
         MeetingReport.objects.select_for_update()
         .select_related("meeting__series__team")
@@ -249,21 +265,47 @@ def report_publish(*, report: MeetingReport, user: User) -> MeetingReport:
     untitled = report.topics.filter(title="").exists()
     if untitled:
         raise ValidationError("Give every topic a title (or remove it) before publishing.")
+    now = timezone.now()
+    correction = report.is_correction
+    if correction:
+        report.corrections += 1
+        report.corrected_at = now
+    else:
+        report.published_at = now
+        report.published_by = user
+        send_email = True
     report.status = MeetingReport.Status.PUBLISHED
-    report.published_at = timezone.now()
-    report.published_by = user
     report.updated_by = user
     report.version += 1
     report.html, report.text = report_render(report=report)
+    recipients = report_recipients(report=report) if send_email else []
+    report.emailed_to = ", ".join(recipients)
     report.save()
     revision_record(report=report, user=user, kind=ReportRevision.Kind.PUBLISH)
-    team = report.meeting.series.team
-    subject = f"[{team.name}] {report_label(meeting=report.meeting)}: internal report"
-    email_queue(
-        key=f"report-published:{report.pk}",
-        to=[team.mailing_list],
-        subject=subject,
-        text_body=report.text,
-        html_body=render_to_string("meetings/report_email.html", {"report": report}),
-    )
+    if recipients:
+        team = report.meeting.series.team
+        label = report_label(meeting=report.meeting)
+        subject = f"[{team.name}] {label}: internal report" + (" (corrected)" if correction else "")
+        key = f"report-published:{report.pk}"
+        email_queue(
+            key=f"{key}:correction-{report.corrections}" if correction else key,
+            to=recipients,
+            subject=subject,
+            text_body=report.text,
+            html_body=render_to_string("meetings/report_email.html", {"report": report}),
+        )
+    return report
+
+
+@transaction.atomic
+def report_correct(*, report: MeetingReport, user: User) -> MeetingReport:
+    """Open a published report for a correction: it is a draft again (its published
+    version stays in the revisions) until the correction is published."""
+    report = MeetingReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_published:
+        raise ValidationError("Only a published report can be corrected.")
+    report.status = MeetingReport.Status.DRAFT
+    report.updated_by = user
+    report.version += 1
+    report.save(update_fields=["status", "updated_by", "version", "updated_at"])
     return report

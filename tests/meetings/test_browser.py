@@ -78,8 +78,9 @@ def test_write_a_whole_report_with_the_keyboard_only(page, screenshot):
     keyboard.type("Drain vocms0256")
     keyboard.press("Tab")  # -> owner
     keyboard.type("carol")
-    keyboard.press("Tab")  # -> due date
-    keyboard.type("2027-03-24")
+    keyboard.press("Tab")  # -> due date: the browser's date input (month, day, year here)
+    keyboard.type("03242027")
+    keyboard.press("Tab")  # -> the date input's calendar button
     keyboard.press("Tab")  # -> needs a GitHub issue
     keyboard.press("Space")
     keyboard.press("Tab")  # -> Add
@@ -91,8 +92,9 @@ def test_write_a_whole_report_with_the_keyboard_only(page, screenshot):
     page.wait_for_selector("input[value='Tell P&R about the drain']")
     screenshot("meetings-report-editor")
 
-    # From the new-item row, Tab to "Add topic": owner, due, GitHub, Add, Remove topic, Add topic.
-    for _ in range(6):
+    # From the new-item row, Tab to "Add topic": owner, due (in chromium Tab walks the date
+    # input's month, day, year and calendar button), GitHub, Add, Remove topic, Add topic.
+    for _ in range(9):
         keyboard.press("Tab")
     keyboard.press("Enter")
     page.wait_for_selector("#report-form fieldset.topic:nth-of-type(2)")
@@ -136,8 +138,8 @@ def test_write_a_whole_report_with_the_keyboard_only(page, screenshot):
     keyboard.type("Could")
     _autosaved(page)  # -> decision
     assert Topic.objects.get(pk=third.pk).reply == "could_not_answer"
-    # new item, owner, due, GitHub, Add, Remove topic, Add topic, notes
-    for _ in range(8):
+    # new item, owner, due (4 stops), GitHub, Add, Remove topic, Add topic, notes
+    for _ in range(11):
         keyboard.press("Tab")
     keyboard.type("Next week: CHEP.")
     keyboard.press("Tab")  # -> Save
@@ -262,3 +264,89 @@ def test_series_occurrence_archive_and_history_pages(page, screenshot):
     page.goto(f"/meetings/{meeting.pk}/report/revisions/")
     assert page.locator(".revision").count() >= 2
     screenshot("meetings-revisions")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_nothing_typed_is_lost_bad_date_unadded_item_offline_and_reload(page, screenshot):
+    team, carol, _ = _people()
+    meeting = meeting_on(make_series(team), MONDAY)
+    report = reports.report_open(meeting=meeting, user=carol)
+    topic = reports.topic_add(report=report, user=carol, title="Tape staging backlog")
+    new = f"topic-{topic.pk}-new-"
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved text?"
+    browser_login(page, "carol", PASSWORD)
+    page.goto(f"/meetings/{meeting.pk}/report/")
+    keyboard = page.keyboard
+
+    # An unadded action item with a due date the browser cannot read (month only), then
+    # Tab on to the discussion: leaving a field saves, the date is refused at its field.
+    page.focus(f"#{new}title")
+    keyboard.type("Ask the tape team")
+    keyboard.press("Tab")
+    keyboard.type("carol")
+    keyboard.press("Tab")
+    keyboard.type("12")
+    page.focus(f"#topic-{topic.pk}-discussion")
+    keyboard.type("Rules are stuck in staging.")
+    keyboard.press("Tab")
+    page.wait_for_selector("#report-form[data-state='invalid']")  # saved, but for the date
+    page.wait_for_selector(f"[id='{new}due_on-error']")
+    assert "DD/MM/YYYY" in page.locator(f"[id='{new}due_on-error']").inner_text()
+    assert "not saved" in page.locator("#save-state").inner_text()
+    assert page.locator("#report-form").count() == 1  # the editor is still there
+    topic.refresh_from_db()
+    assert topic.discussion == "Rules are stuck in staging."
+    # The row was saved when the cursor left its title (once); its date is still refused.
+    assert list(ActionItem.objects.values_list("title", "due_on")) == [("Ask the tape team", None)]
+    screenshot("meetings-editor-bad-date")
+
+    # The server cannot be reached: the text stays in the browser.
+    page.route("**/autosave/", lambda route: route.abort())
+    page.focus(f"#topic-{topic.pk}-decision")
+    keyboard.type("Escalate on Friday")
+    keyboard.press("Tab")
+    page.wait_for_selector("#report-form[data-state='error']")
+    assert "cannot be reached" in page.locator("#save-state").inner_text()
+    topic.refresh_from_db()
+    assert topic.decision == ""
+
+    # A reload in the middle (still offline): everything comes back into its field.
+    page.reload()
+    page.wait_for_selector("#local-copy:not([hidden])")
+    assert "was restored" in page.locator("#local-copy").inner_text()
+    assert page.locator(f"#topic-{topic.pk}-decision").input_value() == "Escalate on Friday"
+    item = ActionItem.objects.get()  # saved before going offline: now an item row
+    assert page.locator(f"[name='item-{item.pk}-title']").input_value() == "Ask the tape team"
+    assert page.locator(f"[name='item-{item.pk}-owner'] option:checked").inner_text() == "carol"
+    assert page.locator(f"#topic-{topic.pk}-discussion").input_value() == (
+        "Rules are stuck in staging."
+    )
+    screenshot("meetings-editor-restored")
+
+    # Back online: the retry saves it all; then a good date for the item.
+    page.unroute("**/autosave/")
+    page.wait_for_selector("#report-form[data-state='saved']", timeout=15_000)  # retried
+    topic.refresh_from_db()
+    assert topic.decision == "Escalate on Friday"
+    page.focus(f"[name='item-{item.pk}-due_on']")
+    keyboard.type("03242027")
+    keyboard.press("Enter")  # Enter elsewhere saves
+    page.wait_for_function("() => window.localStorage.length === 0")
+    item.refresh_from_db()
+    assert (item.title, item.owner, item.due_on) == (
+        "Ask the tape team",
+        carol,
+        MONDAY.replace(day=24),
+    )
+
+    page.reload()
+    page.wait_for_selector("#report-form")
+    assert page.locator("#local-copy").is_hidden()
+    assert page.locator(f"#topic-{topic.pk}-decision").input_value() == "Escalate on Friday"
+    assert page.locator(f"#topic-{topic.pk}-discussion").input_value() == (
+        "Rules are stuck in staging."
+    )
+    assert page.locator(f"input[name='item-{item.pk}-title']").input_value() == "Ask the tape team"
+    assert ActionItem.objects.count() == 1
+    screenshot("meetings-editor-after-reload")

@@ -174,7 +174,7 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
         title="Drain vocms0256", owner_id=member.pk, due_on=dt.date(2027, 3, 24),
         needs_github_issue=True,
     )  # fmt: skip
-    report_editor.report_save(report=report, user=member, data=data, create_new_items=True)
+    report_editor.report_save(report=report, user=member, data=data)
     item = ActionItem.objects.get()
     assert (item.team, item.owner, item.source) == (report.meeting.series.team, member, "meeting")
     assert item.source_label == "WMCore weekly, Mon 22 Mar 2027 — Draining"
@@ -194,13 +194,20 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
     assert item.closed_at is not None
 
 
-def test_an_owner_outside_the_team_is_refused(report, member, outsider):
-    reports.topic_add(report=report, user=member, title="T")
+def test_an_owner_outside_the_team_is_refused_at_that_field(report, member, outsider):
+    topic = reports.topic_add(report=report, user=member, title="T")
     data = editor_state(report)
-    data.topics[0].new_item = report_editor.NewItemInput(title="x", owner_id=outsider.pk)
-    with pytest.raises(ValidationError):
-        report_editor.report_save(report=report, user=member, data=data, create_new_items=True)
+    data.topics[0].decision = "Saved all the same"
+    data.topics[0].new_item = report_editor.NewItemInput(
+        title="x", owner_id=outsider.pk, prefix=f"topic-{topic.pk}-new-"
+    )
+    result = report_editor.report_save(report=report, user=member, data=data)
+    assert result.errors == {
+        f"topic-{topic.pk}-new-owner": "An owner must be an active member of the team."
+    }
     assert not ActionItem.objects.exists()
+    topic.refresh_from_db()
+    assert topic.decision == "Saved all the same"
 
 
 def test_two_editors_get_a_conflict_not_an_overwrite(report, member, lead):
