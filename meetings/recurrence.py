@@ -17,7 +17,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from teams.bounds import EARLIEST_AT, LATEST_AT
-from teams.ical import WEEKDAY_CODES, rrule_check, rrule_expand, rrule_parts
+from teams.rrules import WEEKDAY_CODES, rrule_check, rrule_expand, rrule_parts
 
 WEEKLY = "weekly"
 MONTHLY = "monthly"
@@ -83,7 +83,7 @@ def rule_parse(rule: str) -> RuleSpec | None:
 
 def rule_validate(rule: str) -> str:
     """The rule, normalised; ValueError with a readable message when it cannot give a
-    sane series (see `teams.ical.rrule_check`), or names its DTSTART."""
+    sane series (see `teams.rrules.rrule_check`), or names its DTSTART."""
     if "DTSTART" in rule.upper():
         raise ValueError("Give the start date separately, not as DTSTART.")
     parts = rrule_parts(rule)
