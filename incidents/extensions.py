@@ -27,7 +27,9 @@ class ItemExtra:
 _extras: list[ItemExtra] = []
 
 
-def register_item_extra(*, attach: Callable[[Sequence[ActionItem | Incident]], object], template: str) -> None:
+def register_item_extra(
+    *, attach: Callable[[Sequence[ActionItem | Incident]], object], template: str
+) -> None:
     extra = ItemExtra(attach=attach, template=template)
     if extra not in _extras:
         _extras.append(extra)
