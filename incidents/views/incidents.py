@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import forms, selectors
 from incidents.extensions import item_extras_attach
-from incidents.models import Incident, TimelineEntry
+from incidents.models import ActionItem, Incident, TimelineEntry
 from incidents.services import action_items, knowledge
 from incidents.services import incidents as services
 from incidents.views.pages import list_page, team_reader, team_writer
@@ -79,7 +79,8 @@ def incident_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRe
 def _detail_incident(*, team: Team, pk: int) -> Incident:
     """The incident, with what the apps above show for it and its action items."""
     incident = selectors.incident_get(team=team, pk=pk)
-    item_extras_attach([incident, *incident.action_items.all()])
+    items: list[ActionItem | Incident] = [incident, *incident.action_items.all()]
+    item_extras_attach(items)
     return incident
 
 
