@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from deployments import selectors as deployment_selectors
+from github_sync import selectors as github_selectors
 from incidents import selectors as incident_selectors
 from meetings import selectors as meeting_selectors
 from shifts.selectors import oncall as shift_oncall
@@ -20,6 +21,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
         "campaigns": deployment_selectors.campaigns_active_for_teams(teams=teams)[:10],
+        "github_regressions": github_selectors.regressions_for_teams(teams=teams)[:10],
+        "github_missing": github_selectors.incidents_missing_issue(teams=teams, now=now)[:10],
     }
     context.update(meeting_selectors.week_panel(user=request.user, now=now))
     return render(request, "desk/dashboard.html", context)

@@ -7,12 +7,13 @@ renders. `incidents_missing_issue(...)` and `regressions_for_teams(...)` feed a 
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ SEED_KINDS = (
 )
 SEED_LOOKBACK = dt.timedelta(days=14)
 
-Item = TypeVar("Item", ActionItem, Incident)
+Item = TypeVar("Item", bound=ActionItem | Incident)
 
 
 def team_repositories(*, team: Team) -> list[str]:
@@ -54,15 +55,23 @@ def links_for_target(*, target: ActionItem | Incident) -> QuerySet[IssueLink]:
 def links_for_items(items: Sequence[Item]) -> Sequence[Item]:
     """Set `item.github_issue_links` (a list, oldest first) on every item, in one query.
 
-    `items` are action items or incidents (one kind per call: a page's rows). Pages keep
-    a constant query count however many items and links they show.
+    `items` are action items, incidents or both (a page's rows, an incident with its
+    action items). Pages keep a constant query count however many items and links they
+    show.
     """
     if not items:
         return items
-    prefetch_related_objects(
-        list(items),
-        Prefetch("github_links", queryset=links_queryset(), to_attr=LINKS_ATTRIBUTE),
-    )
+    by_target: dict[tuple[bool, int], list[Item]] = defaultdict(list)
+    for item in items:
+        by_target[isinstance(item, ActionItem), item.pk].append(item)
+        setattr(item, LINKS_ATTRIBUTE, [])
+    item_ids = [pk for is_item, pk in by_target if is_item]
+    incident_ids = [pk for is_item, pk in by_target if not is_item]
+    condition = Q(action_item__in=item_ids) | Q(incident__in=incident_ids)
+    for link in links_queryset().filter(condition):
+        key = (True, link.action_item_id) if link.action_item_id else (False, link.incident_id)
+        for item in by_target[key]:  # type: ignore[index]
+            getattr(item, LINKS_ATTRIBUTE).append(link)
     return items
 
 

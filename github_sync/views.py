@@ -44,6 +44,14 @@ def _urls(team: Team, kind: str, target: ActionItem | Incident) -> dict[str, str
     }
 
 
+def _next_url(request: AuthenticatedRequest) -> str:
+    """Where the page the form was opened from asked to come back to (`?next=`), if safe."""
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return ""
+
+
 def _context(
     request: AuthenticatedRequest, slug: str, kind: str, pk: int, *, write: bool
 ) -> tuple[Team, ActionItem | Incident, dict[str, Any]]:
@@ -62,6 +70,7 @@ def _context(
         "target": target,
         "links": links,
         "can_write": access.can_write,
+        "next_url": _next_url(request),
         **_urls(team, kind, target),
     }
     return team, target, context
@@ -133,7 +142,7 @@ def create(request: AuthenticatedRequest, slug: str, kind: str, pk: int) -> Http
                     f"An issue in {link.repository} is already "
                     f"{link.get_status_display().lower()} for this {KINDS[kind]}: no second one.",
                 )
-            return redirect(context["issues_url"])
+            return redirect(context["next_url"] or context["issues_url"])
     context |= {
         "form": form,
         "repository": repository,
@@ -166,7 +175,7 @@ def link(request: AuthenticatedRequest, slug: str, kind: str, pk: int) -> HttpRe
             issue = issue_link.issue
             label = issue.reference if issue else issue_link.repository
             messages.success(request, f"Linked {label}." if new else f"{label} was linked already.")
-            return redirect(context["issues_url"])
+            return redirect(context["next_url"] or context["issues_url"])
     context["form"] = form
     return render(request, "github_sync/link_form.html", context)
 
@@ -178,8 +187,8 @@ def retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team_access(user=request.user, team=issue_link.team).require(min_role=Membership.Role.MEMBER)
     creation.issue_create_retry(link=issue_link)
     messages.success(request, "Trying again.")
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    next_url = _next_url(request)
+    if next_url:
         return redirect(next_url)
     kind = "action-items" if issue_link.action_item_id else "incidents"
     target_pk = issue_link.action_item_id or issue_link.incident_id

@@ -167,7 +167,6 @@ def seed(context: DemoContext) -> None:
             due_on=today + dt.timedelta(days=3),
             incident=bug,
             needs_github_issue=True,
-            github_repo="dmwm/WMCore",
         )
         action_items.action_item_create(
             team=team,

@@ -222,8 +222,6 @@ class ActionItemForm(TeamForm):
     source_label = forms.CharField(max_length=300, required=False, label="Source")
     source_url = forms.CharField(max_length=500, required=False, label="Source link")
     needs_github_issue = forms.BooleanField(required=False, label="Needs a GitHub issue")
-    github_repo = forms.CharField(max_length=140, required=False, label="GitHub repository")
-    github_issue_number = forms.IntegerField(required=False, min_value=1, label="Issue number")
 
 
 class ActionItemQuickForm(TeamForm):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teams.bounds import validate_sane_date, validate_sane_datetime
-from teams.models import Team, github_repo_validator
+from teams.models import Team
 
 url_validator = URLValidator(schemes=["http", "https"])
 
@@ -361,8 +361,6 @@ class ActionItem(models.Model):
     source_label = models.CharField(max_length=300, blank=True)
     source_url = models.CharField(max_length=500, blank=True)
     needs_github_issue = models.BooleanField(default=False)
-    github_repo = models.CharField(max_length=140, blank=True, validators=[github_repo_validator])
-    github_issue_number = models.PositiveIntegerField(null=True, blank=True)
     incident = models.ForeignKey(
         Incident,
         on_delete=models.SET_NULL,
@@ -387,12 +385,6 @@ class ActionItem(models.Model):
     class Meta:
         ordering = ["status", "due_on", "pk"]
         indexes = [models.Index(fields=["team", "status", "due_on"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(github_issue_number__isnull=True) | ~Q(github_repo=""),
-                name="action_item_issue_number_needs_repo",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.title

@@ -35,8 +35,6 @@ class ActionItemSerializer(BoundedModelSerializer[ActionItem]):
             "source_url",
             "incident",
             "needs_github_issue",
-            "github_repo",
-            "github_issue_number",
             "created_at",
             "closed_at",
         ]

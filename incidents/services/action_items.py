@@ -26,8 +26,6 @@ ACTION_ITEM_FIELDS = (
     "source_label",
     "source_url",
     "needs_github_issue",
-    "github_repo",
-    "github_issue_number",
     "incident",
 )
 

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import forms, selectors
+from incidents.extensions import item_extras_attach
 from incidents.models import ActionItem
 from incidents.services import action_items as services
 from incidents.views.pages import list_page, team_reader, team_writer
@@ -20,11 +21,13 @@ def action_item_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     team, context = team_reader(request, slug)
     filter_form = forms.ActionItemFilterForm(request.GET or None, team=team)
     filters = filter_form.selector_filters() if filter_form.is_valid() else {}
+    page = list_page(
+        request, selectors.action_item_list(team=team, user=request.user, filters=filters), 100
+    )
+    page["page_obj"].object_list = item_extras_attach(list(page["page_obj"].object_list))
     context |= {
         "filter_form": filter_form,
-        **list_page(
-            request, selectors.action_item_list(team=team, user=request.user, filters=filters), 100
-        ),
+        **page,
         "quick_form": forms.ActionItemQuickForm(team=team, initial={"owner": request.user}),
     }
     return render(request, "incidents/action_item_list.html", context)
@@ -43,6 +46,7 @@ def action_item_create(request: AuthenticatedRequest, slug: str) -> HttpResponse
             add_service_error(form, error)
         else:
             if request.htmx:  # type: ignore[attr-defined]
+                item_extras_attach([item])
                 context = {"item": item, "team": team, "can_write": True, "fresh": True}
                 return render(request, "incidents/_action_item_row.html", context)
             messages.success(request, "Action item added.")
@@ -67,9 +71,9 @@ def action_item_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
         else:
             messages.success(request, "Action item saved.")
             return redirect("incidents:action-items", slug=team.slug)
-    return render(
-        request, "incidents/action_item_form.html", {"form": form, "team": team, "item": item}
-    )
+    item_extras_attach([item])
+    context = {"form": form, "team": team, "item": item, "can_write": True}
+    return render(request, "incidents/action_item_form.html", context)
 
 
 @require_POST
@@ -82,6 +86,7 @@ def action_item_close(request: AuthenticatedRequest, slug: str, pk: int) -> Http
         return HttpResponse("Unknown status.", status=400)
     services.action_item_update(action_item=item, status=new_status)
     if request.htmx:  # type: ignore[attr-defined]
+        item_extras_attach([item])
         context = {"item": item, "team": team, "can_write": True}
         return render(request, "incidents/_action_item_row.html", context)
     next_url = request.POST.get("next", "")

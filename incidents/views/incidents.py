@@ -19,7 +19,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import forms, selectors
-from incidents.models import Incident, TimelineEntry
+from incidents.extensions import item_extras_attach
+from incidents.models import ActionItem, Incident, TimelineEntry
 from incidents.services import action_items, knowledge
 from incidents.services import incidents as services
 from incidents.views.pages import list_page, team_reader, team_writer
@@ -69,10 +70,18 @@ def incident_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 def incident_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     team, context = team_reader(request, slug)
-    incident = selectors.incident_get(team=team, pk=pk)
+    incident = _detail_incident(team=team, pk=pk)
     context |= _detail_forms(team=team, incident=incident, draft=_draft(request, incident))
     context["incident"] = incident
     return render(request, "incidents/incident_detail.html", context)
+
+
+def _detail_incident(*, team: Team, pk: int) -> Incident:
+    """The incident, with what the apps above show for it and its action items."""
+    incident = selectors.incident_get(team=team, pk=pk)
+    items: list[ActionItem | Incident] = [incident, *incident.action_items.all()]
+    item_extras_attach(items)
+    return incident
 
 
 PAGE_FORM = "entry-form"
@@ -139,7 +148,7 @@ def _detail_with_errors(
     request: AuthenticatedRequest, team: Team, incident: Incident, **bound: Form
 ) -> HttpResponse:
     _, context = team_reader(request, team.slug)
-    incident = selectors.incident_get(team=team, pk=incident.pk)
+    incident = _detail_incident(team=team, pk=incident.pk)
     context |= _detail_forms(team=team, incident=incident, draft=_draft(request, incident), **bound)
     context["incident"] = incident
     return render(request, "incidents/incident_detail.html", context, status=400)

@@ -10,6 +10,7 @@ from deployments.services import campaigns
 from incidents.models import ActionItem
 from teams.models import Membership
 from tests.deployments.factories import HostFactory
+from tests.github_sync.factories import GitHubIssueFactory, IssueLinkFactory
 from tests.incidents.factories import ActionItemFactory, IncidentFactory
 from tests.meetings.factories import make_series
 from tests.shifts.factories import people, rotation
@@ -25,7 +26,13 @@ def a_team_with_everything(user, size: int):
     for number in range(size):
         make_series(team, title=f"Meeting {number}", now=NOW, rrule="FREQ=WEEKLY;BYDAY=MO,FR")
         IncidentFactory(team=team, owner=user)
-        ActionItemFactory(team=team, owner=user, due_on=dt.date(2027, 3, 1))
+        item = ActionItemFactory(team=team, owner=user, due_on=dt.date(2027, 3, 1))
+        # The GitHub panel: a regression, and an incident with no issue 3 hours on.
+        regressed = GitHubIssueFactory(
+            title=f"Reopened {team.slug} {number}", is_regression=True, regression_at=NOW
+        )
+        IssueLinkFactory(action_item=item, issue=regressed)
+        IncidentFactory(team=team, owner=user, detected_at=NOW - dt.timedelta(hours=3))
     hosts = [HostFactory(team=team) for _ in range(size)]
     campaigns.campaign_create(team=team, title=f"Drain {team.slug}", by=user, hosts=hosts)
     return team
@@ -38,12 +45,14 @@ def test_dashboard_query_count_is_constant(db, user_client, size, django_assert_
         for _ in range(2):
             a_team_with_everything(user, size)
         client = user_client(user)
-        with django_assert_num_queries(12):  # 11 + the campaigns panel
+        with django_assert_num_queries(14):  # 11 + campaigns + GitHub regressions, no issue
             page = client.get("/").content.decode()
     assert page.count('class="oncall-rotation"') == 2
     assert 'id="meetings-panel"' in page
     assert page.count('class="campaign-panel"') == 2
     assert "Meeting 0" in page
+    assert page.count('class="github-regression"') == min(2 * size, 10)
+    assert page.count('class="github-missing"') == min(2 * size, 10)
     overdue = ActionItem.objects.filter(owner=user).overdue(today=NOW.date()).count()
     assert overdue == 2 * size
 
@@ -67,3 +76,36 @@ def test_oncall_headings_name_the_viewers_zone(db, user_client, zone, heading, c
     assert heading in page
     assert "(you ·" not in page
     assert cell in page
+
+
+def test_github_panel_lists_the_viewers_teams_only(db, user_client, settings):
+    settings.GITHUB_SEED_ISSUE_HOURS = 2
+    mine, other = TeamFactory(), TeamFactory()
+    viewer = MembershipFactory(team=mine, user__username="viewer").user
+    with time_machine.travel(NOW, tick=False):
+        for team in (mine, other):
+            item = ActionItemFactory(team=team, title=f"Item of {team.slug}")
+            issue = GitHubIssueFactory(
+                repository="ops/service", is_regression=True, regression_at=NOW
+            )
+            IssueLinkFactory(action_item=item, issue=issue)
+            IncidentFactory(
+                team=team, title=f"Crash in {team.slug}", detected_at=NOW - dt.timedelta(hours=3)
+            )
+        IncidentFactory(team=mine, title="Too recent", detected_at=NOW - dt.timedelta(hours=1))
+        linked = IncidentFactory(
+            team=mine, title="Has its issue", detected_at=NOW - dt.timedelta(hours=3)
+        )
+        IssueLinkFactory(incident=linked)
+        page = user_client(viewer).get("/").content.decode()
+    panel = page[page.index('id="github-panel"') : page.index('id="incidents-panel"')]
+    assert f"Item of {mine.slug}" in panel
+    assert f"Crash in {mine.slug}" in panel
+    assert f"/github/teams/{mine.slug}/incidents/" in panel  # Create GitHub issue
+    for absent in (
+        f"Item of {other.slug}",
+        f"Crash in {other.slug}",
+        "Too recent",
+        "Has its issue",
+    ):
+        assert absent not in panel

@@ -2,13 +2,13 @@
 never leak into answers, stored reasons or logs."""
 
 import datetime as dt
-import importlib
 import logging
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,18 +53,48 @@ def test_the_seed_delay_is_a_setting(gh_team, owner, settings, queued):
     assert reminders.seed_reminders_send() == 0
 
 
-def test_the_data_migration_copies_the_hand_typed_fields(gh_team):
-    item = ActionItemFactory(team=gh_team, github_repo=REPO, github_issue_number=42)
-    ActionItemFactory(team=gh_team, github_repo=REPO)  # no number: nothing to copy
-    migration = importlib.import_module("github_sync.migrations.0002_copy_action_item_issue_fields")
-    migration.copy_forward(apps, None)
-    migration.copy_forward(apps, None)  # again: nothing new
+BEFORE_COPY = [("github_sync", "0001_initial"), ("incidents", "0003_sane_date_bounds")]
+AFTER_DROP = [
+    ("github_sync", "0002_copy_action_item_issue_fields"),
+    ("incidents", "0004_remove_action_item_github_fields"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hand_typed_fields_become_links_before_incidents_drops_them(gh_team):
+    """Back to before the copy (the old columns are there), type the fields, migrate on:
+    the copy runs before incidents drops the columns; back and forth adds nothing."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_COPY)
+    old = executor.loader.project_state(BEFORE_COPY).apps
+    OldItem = old.get_model("incidents", "ActionItem")
+    typed = OldItem.objects.create(
+        team_id=gh_team.pk, title="Typed", github_repo=REPO, github_issue_number=42
+    )
+    OldItem.objects.create(team_id=gh_team.pk, title="No number", github_repo=REPO)
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER_DROP)
     [link] = IssueLink.objects.all()
-    assert (link.action_item, link.status, link.issue.number) == (item, "linked", 42)
+    assert (link.action_item_id, link.status, link.issue.number) == (typed.pk, "linked", 42)
     assert link.issue.synced_at is None  # fetched by the sweep
     from github_sync.services import polling
 
     assert polling.issues_unsynced_ids() == [link.issue.pk]
+    columns = {
+        column.name
+        for column in connection.introspection.get_table_description(
+            connection.cursor(), "incidents_actionitem"
+        )
+    }
+    assert {"github_repo", "github_issue_number"}.isdisjoint(columns)
+    # Backwards puts the issue back in the fields; forwards again adds no second link.
+    MigrationExecutor(connection).migrate(BEFORE_COPY)
+    restored = OldItem.objects.get(pk=typed.pk)
+    assert (restored.github_repo, restored.github_issue_number) == (REPO, 42)
+    MigrationExecutor(connection).migrate(AFTER_DROP)
+    assert IssueLink.objects.count() == 1
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_redact_removes_tokens_and_key_lines(settings):

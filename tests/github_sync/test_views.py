@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from github_sync import selectors
 from github_sync.models import IssueLink
 from github_sync.services import creation
+from incidents.models import ActionItem
 from tests.github_sync.conftest import REPO
 from tests.github_sync.factories import GitHubIssueFactory, IssueLinkFactory
 from tests.incidents.factories import ActionItemFactory, IncidentFactory
@@ -158,3 +159,37 @@ def test_links_for_items_is_one_query_and_the_partial_renders_every_state(gh_tea
     with CaptureQueriesContext(connection) as queries:
         selectors.links_for_items(incidents)
     assert len(queries) == 1
+
+
+def test_links_for_items_takes_an_incident_and_its_action_items_in_one_query(gh_team):
+    incident = IncidentFactory(team=gh_team)
+    items = [ActionItemFactory(team=gh_team, incident=incident) for _ in range(3)]
+    IssueLinkFactory(incident=incident, issue=GitHubIssueFactory(number=10))
+    IssueLinkFactory(action_item=items[0], issue=GitHubIssueFactory(number=11))
+    IssueLinkFactory(action_item=items[0], issue=GitHubIssueFactory(number=12))
+    # An action item with the incident's pk must not get the incident's links.
+    same_pk = ActionItemFactory(team=gh_team)
+    ActionItem.objects.filter(pk=same_pk.pk).update(id=incident.pk + 10_000)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.links_for_items([incident, *items])
+    assert len(queries) == 1
+    numbers = [[link.issue.number for link in x.github_issue_links] for x in [incident, *items]]
+    assert numbers == [[10], [11, 12], [], []]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_forms_go_back_where_they_were_opened_from(client, member, item, fake_github, queued):
+    client.force_login(member)
+    back = "/incidents/ops/action-items/?mine=on"
+    form = client.get(page(item, "create/") + "?next=/incidents/ops/action-items/%3Fmine%3Don")
+    assert f'<input type="hidden" name="next" value="{back}">' in (form.content.decode())
+    data = {"repository": REPO, "title": "Fix it", "body": "", "labels": "", "assignee": ""}
+    response = client.post(page(item, "create/") + f"?next={back}", data)
+    assert response.status_code == 302
+    assert response.url == back
+    linked = fake_github.add_issue(REPO, title="Existing")
+    response = client.post(
+        page(item, "link/"),
+        {"reference": f"{REPO}#{linked['number']}", "next": "https://evil.example/"},
+    )
+    assert response.url == page(item)  # an outside address is not followed

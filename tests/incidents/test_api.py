@@ -137,7 +137,7 @@ def test_entry_edit_only_by_its_author(as_role, data):
         ("/incidents/{incident}/status/", {"status": "resolved", "note": " "}, "note"),
         ("/incidents/{incident}/transfer/", {"owner": "outsider"}, "owner"),
         ("/action-items/", {"title": "x", "owner": "outsider"}, "owner"),
-        ("/action-items/", {"title": "x", "github_repo": "nope"}, "github_repo"),
+        ("/action-items/", {"title": "x", "status": "nope"}, "status"),
         (
             "/support-requests/",
             {

@@ -1,4 +1,5 @@
-"""List pages and list APIs run the same number of queries however many rows there are."""
+"""List pages and list APIs run the same number of queries however many rows there are
+(and however many GitHub issues are linked to them)."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from github_sync.models import GitHubIssue, IssueLink
 from incidents.models import ActionItem, Component, Incident, KnowledgeEntry, SupportRequest
 from tests.teams.factories import MembershipFactory
 
@@ -28,7 +30,7 @@ def make_rows(team, owners, n):
         Incident.components.through(incident=incident, component=components[i % 3])
         for i, incident in enumerate(incidents)
     )
-    ActionItem.objects.bulk_create(
+    items = ActionItem.objects.bulk_create(
         ActionItem(
             team=team,
             title=f"Item {i}",
@@ -38,6 +40,21 @@ def make_rows(team, owners, n):
             due_on=dt.date(2020, 1, 1) if i % 2 else None,
         )
         for i in range(n)
+    )
+    # Every incident and action item has a GitHub issue (the pages show them).
+    first = GitHubIssue.objects.count() + 1
+    issues = GitHubIssue.objects.bulk_create(
+        GitHubIssue(repository="ops/service", number=first + i, title=f"Issue {i}")
+        for i in range(2 * n)
+    )
+    IssueLink.objects.bulk_create(
+        IssueLink(team=team, repository="ops/service", issue=issue, status="linked", **target)
+        for issue, target in zip(
+            issues,
+            [{"incident": incident} for incident in incidents]
+            + [{"action_item": item} for item in items],
+            strict=True,
+        )
     )
     SupportRequest.objects.bulk_create(
         SupportRequest(
