@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from github_sync.selectors import links_for_items
 from incidents.models import ActionItem
 from meetings.models import (
     Meeting,
@@ -194,11 +195,15 @@ def neighbours(*, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
 
 
 def report_context(*, report: MeetingReport) -> dict[str, Any]:
-    """Everything the report page, the published HTML and the email text show."""
+    """Everything the report page, the published HTML and the email text show, the
+    action items' GitHub issues included (one query for all of them)."""
     meeting = report.meeting
     topics = list(topics_for_report(report=report))
+    items: list[ActionItem] = []
     for topic in topics:
         topic.items = [link.action_item for link in topic.action_links.all()]  # type: ignore[attr-defined]
+        items += topic.items  # type: ignore[attr-defined]
+    links_for_items(items)
     previous, following = neighbours(meeting=meeting)
     return {
         "report": report,

@@ -126,7 +126,6 @@ def topic_action_item_add(
         source_label=report_label(meeting=meeting, topic_title=topic.title),
         source_url=report_url(meeting=meeting),
         needs_github_issue=needs_github_issue,
-        github_repo=meeting.series.team.github_repo if needs_github_issue else "",
     )
     TopicActionItem.objects.create(topic=topic, action_item=item, row_key=row_key)
     return item

@@ -6,6 +6,7 @@ import time_machine
 from incidents.models import ActionItem
 from meetings.models import Meeting, MeetingReport, MeetingSeries, ReportRevision, Topic
 from meetings.services import report_editor, reports
+from tests.github_sync.factories import GitHubIssueFactory, IssueLinkFactory
 from tests.meetings.factories import make_series, meeting_on
 from tests.meetings.htmlform import form_fields
 from tests.teams.factories import ProfileFactory
@@ -347,7 +348,7 @@ def _fill_report(report, member, topics):
             )
 
 
-@pytest.mark.parametrize(("published", "expected"), [(False, 14), (True, 14)])
+@pytest.mark.parametrize(("published", "expected"), [(False, 15), (True, 15)])  # +1: GitHub issues
 @pytest.mark.parametrize("topics", [3, 40])
 def test_report_page_queries_are_constant(
     user_client, member, series, django_assert_num_queries, topics, published, expected
@@ -412,3 +413,19 @@ def test_same_zone_viewers_see_one_time(user_client, member, series):
         page = user_client(member).get("/meetings/").content.decode()
     assert "Mon 22 Mar 16:00\u201317:00" in page
     assert "Europe/Zurich)" not in page
+
+
+def test_linked_github_issues_show_in_the_editor_and_the_published_report(
+    user_client, member, report
+):
+    topic = reports.topic_add(report=report, user=member, title="Tape backlog")
+    item = reports.topic_action_item_add(topic=topic, user=member, title="Ask the tape team")
+    issue = GitHubIssueFactory(repository="dmwm/WMCore", number=12345, title="Tape", state="open")
+    IssueLinkFactory(action_item=item, issue=issue)
+    editor = user_client(member).get(f"/meetings/{report.meeting.pk}/report/").content.decode()
+    assert "dmwm/WMCore#12345" in editor
+    assert "Create GitHub issue" in editor  # the button, a link out of the editor
+    assert editor.count("<form") == editor.count("</form>")  # no form nested in the editor
+    html, text = reports.report_render(report=report)
+    assert 'href="https://github.com/dmwm/WMCore/issues/12345"' in html
+    assert "[dmwm/WMCore#12345 open]" in text
