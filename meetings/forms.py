@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from meetings import recurrence
 from meetings.models import MeetingSeries
 from meetings.services import series as series_services
+from teams.bounds import SaneDateFormField, SaneDateTimeFormField
 from teams.timezones import time_zone_choices
 
 WEEKDAY_CHOICES = [(str(index), name) for index, name in enumerate(recurrence.WEEKDAY_NAMES)]
@@ -99,7 +100,7 @@ class SeriesForm(forms.ModelForm[MeetingSeries]):
 
 
 class MoveForm(forms.Form):
-    start_at = forms.DateTimeField(
+    start_at = SaneDateTimeFormField(
         label="New start (your time zone)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -116,8 +117,8 @@ class ArchiveSearchForm(forms.Form):
 
 
 class CompileForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = SaneDateFormField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = SaneDateFormField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from incidents.models import ActionItem
 from meetings import recurrence
+from teams.bounds import validate_sane_date, validate_sane_datetime
 from teams.models import Team
 from teams.timezones import validate_time_zone
 
@@ -31,8 +32,15 @@ class MeetingSeries(models.Model):
     rrule = models.CharField(
         "recurrence rule", max_length=300, help_text="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO."
     )
-    starts_on = models.DateField(help_text="First possible day of the series (local).")
-    ends_on = models.DateField(null=True, blank=True, help_text="Last day (local); empty: open.")
+    starts_on = models.DateField(
+        help_text="First possible day of the series (local).", validators=[validate_sane_date]
+    )
+    ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day (local); empty: open.",
+        validators=[validate_sane_date],
+    )
     start_time = models.TimeField(help_text="Local start time in the meeting's zone.")
     duration_minutes = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
@@ -111,8 +119,8 @@ class Meeting(models.Model):
 
     series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="meetings")
     slot_at = models.DateTimeField(help_text="The start the series' rule gave it (UTC).")
-    start_at = models.DateTimeField()
-    end_at = models.DateTimeField()
+    start_at = models.DateTimeField(validators=[validate_sane_datetime])
+    end_at = models.DateTimeField(validators=[validate_sane_datetime])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     is_detached = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)

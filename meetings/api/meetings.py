@@ -16,11 +16,12 @@ from meetings.api.reports import ReportSerializer
 from meetings.models import Meeting, MeetingQuerySet
 from meetings.services import reports
 from meetings.services import series as series_services
+from teams.bounds import SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
-from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet
+from teams.rest import ID, TEAM_SLUG, BoundedModelSerializer, TeamScopedViewSet
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+class MeetingSerializer(BoundedModelSerializer[Meeting]):
     series_title = serializers.CharField(source="series.title", read_only=True)
     team = serializers.CharField(source="series.team.slug", read_only=True)
     time_zone = serializers.CharField(source="series.time_zone", read_only=True)
@@ -40,7 +41,9 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 
 class MeetingMoveSerializer(serializers.Serializer[Any]):
-    start_at = serializers.DateTimeField()
+    start_at = SaneDateTimeField(
+        help_text="With an offset, or the team's wall-clock time (a DST gap or fold is a 400)."
+    )
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -50,8 +53,8 @@ class MeetingCancelSerializer(serializers.Serializer[Any]):
 
 
 class MeetingFilter(filters.FilterSet):
-    start_after = filters.IsoDateTimeFilter(field_name="start_at", lookup_expr="gte")
-    start_before = filters.IsoDateTimeFilter(field_name="start_at", lookup_expr="lt")
+    start_after = SaneIsoDateTimeFilter(field_name="start_at", lookup_expr="gte")
+    start_before = SaneIsoDateTimeFilter(field_name="start_at", lookup_expr="lt")
 
     class Meta:
         model = Meeting
@@ -86,7 +89,7 @@ class MeetingViewSet(TeamScopedViewSet):
     def move(self, request: Request, team_slug: str, pk: str) -> Response:
         team = self.get_team(min_role=Membership.Role.MEMBER)
         meeting = get_object_or_404(self.team_queryset(team), pk=pk)
-        serializer = MeetingMoveSerializer(data=request.data)
+        serializer = MeetingMoveSerializer(data=request.data, context={"team": team})
         serializer.is_valid(raise_exception=True)
         meeting = series_services.meeting_move(meeting=meeting, **serializer.validated_data)
         return Response(self.get_serializer(meeting).data)

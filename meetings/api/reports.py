@@ -16,7 +16,7 @@ from meetings import selectors
 from meetings.models import MeetingReport
 from meetings.services import report_editor, reports
 from teams.models import Membership, Team
-from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet
+from teams.rest import ID, TEAM_SLUG, BoundedModelSerializer, TeamScopedViewSet
 from teams.search import text_search
 
 CONFLICT = inline_serializer(
@@ -29,7 +29,7 @@ CONFLICT = inline_serializer(
 )
 
 
-class ReportSerializer(serializers.ModelSerializer[MeetingReport]):
+class ReportSerializer(BoundedModelSerializer[MeetingReport]):
     author: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )

@@ -14,11 +14,11 @@ from meetings import selectors
 from meetings.models import MeetingSeries
 from meetings.services import series as series_services
 from teams.models import Membership, Team
-from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField
+from teams.rest import ID, TEAM_SLUG, BoundedModelSerializer, TeamScopedViewSet, UsernameField
 from teams.timezones import validate_time_zone
 
 
-class SeriesSerializer(serializers.ModelSerializer[MeetingSeries]):
+class SeriesSerializer(BoundedModelSerializer[MeetingSeries]):
     team: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )

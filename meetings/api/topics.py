@@ -15,10 +15,10 @@ from meetings.api.reports import CONFLICT
 from meetings.models import MeetingReport, Topic
 from meetings.services import report_editor, reports
 from teams.models import Membership, Team
-from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet
+from teams.rest import ID, TEAM_SLUG, BoundedModelSerializer, TeamScopedViewSet
 
 
-class TopicSerializer(serializers.ModelSerializer[Topic]):
+class TopicSerializer(BoundedModelSerializer[Topic]):
     action_items = serializers.SerializerMethodField()
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from meetings import recurrence
 from meetings.models import Meeting, MeetingSeries
+from teams.bounds import validate_sane_datetime
 from teams.models import Team
 from teams.selectors import team_members_check
 from teams.updates import model_update
@@ -156,6 +157,10 @@ def meeting_move(
     """Move one occurrence (and optionally change its length) without touching the series."""
     if timezone.is_naive(start_at):
         raise ValidationError({"start_at": "Give the new start with its time zone."})
+    try:
+        validate_sane_datetime(start_at)
+    except ValidationError as error:
+        raise ValidationError({"start_at": error.messages}) from None
     minutes = duration_minutes or int((meeting.end_at - meeting.start_at).total_seconds() // 60)
     if not 1 <= minutes <= 24 * 60:
         raise ValidationError({"duration_minutes": "A meeting lasts 1 minute to 24 hours."})

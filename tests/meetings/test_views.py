@@ -154,7 +154,7 @@ def test_move_and_cancel_from_the_meeting_page(user_client, member, meeting):
     assert meeting.is_detached
     response = client.post(f"/meetings/{meeting.pk}/move/", {"start_at": "soon"})
     assert response.status_code == 400
-    assert "Enter a valid date/time" in response.content.decode()
+    assert "Enter a date and time as" in response.content.decode()
 
 
 def test_the_editor_as_plain_form_posts(user_client, member, meeting):
