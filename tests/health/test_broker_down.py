@@ -13,8 +13,11 @@ from outbox.models import OutboundEmail
 
 @pytest.fixture
 def broker_down(monkeypatch):
-    """Point the Celery app at a closed local port (nothing listens on port 1)."""
-    monkeypatch.setattr(app.conf, "broker_url", "amqp://guest:guest@127.0.0.1:1//")
+    """Point the Celery app at a closed local port (nothing listens on port 1), whatever
+    broker the run uses (Celery reads CELERY_BROKER_URL from the environment first)."""
+    closed = "amqp://guest:guest@127.0.0.1:1//"
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)
+    monkeypatch.setattr(app.conf, "broker_url", closed)
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
 
