@@ -10,7 +10,7 @@ import pytest
 from incidents.models import ActionItem
 from meetings.services import reports
 from tests.meetings.factories import make_series, meeting_on
-from tests.meetings.htmlform import form_fields
+from tests.meetings.htmlform import form_fields, only_changed
 from tests.teams.factories import MembershipFactory
 
 MONDAY = dt.date(2027, 3, 22)
@@ -39,22 +39,6 @@ def _url(report):
 
 def _refused(response):
     return json.loads(response["HX-Trigger"])["editor-saved"]["errors"]
-
-
-def _only(fields, topic_id):
-    """What the editor's script sends when only topic `topic_id` changed: its fields, the
-    CSRF token and every part's version."""
-    topic = f"topic-{topic_id}-"
-    items = set(fields[topic + "item"]) if topic + "item" in fields else set()
-    return {
-        name: values
-        for name, values in fields.items()
-        if name.startswith(topic)
-        or (name.split("-")[0] == "item" and name.split("-")[1] in items)
-        or name.endswith("-version")
-        or name == "version"
-        or name == "csrfmiddlewaretoken"
-    } | {"topic": [str(topic_id)]}
 
 
 @pytest.mark.parametrize("members", [2, 30])
@@ -114,7 +98,7 @@ def test_an_autosave_of_one_topic_costs_the_same_queries_whatever_the_report(
     client = user_client(member)
     fields = form_fields(client.get(_url(report)).content.decode())
     first = fields["topic"][0]
-    sent = _only(fields, first)
+    sent = only_changed(fields, first)
     sent[f"topic-{first}-discussion"] = ["Typed"]
     # session, user, viewer zone (2); the report with the caller's role (2); in the save
     # (savepoint and release: 2): the report, topics and items locked (3), the owners,
@@ -138,7 +122,7 @@ def test_a_part_sent_as_its_version_only_is_reported_if_someone_else_changed_it(
     theirs["attendees"] = ["lead"]
     assert user_client(lead).post(f"{url}autosave/", theirs, **HTMX).status_code == 200
 
-    sent = _only(mine, first)
+    sent = only_changed(mine, first)
     sent[f"topic-{first}-title"] = ["Mine"]
     response = user_client(member).post(f"{url}autosave/", sent, **HTMX)
     assert response.status_code == 200
