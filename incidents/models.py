@@ -129,6 +129,12 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "-detected_at"]),
             models.Index(fields=["team", "-detected_at"]),
+            # The dashboard's newest open incidents: read in order, never sorted.
+            models.Index(
+                fields=["-detected_at", "-id"],
+                condition=~Q(status="resolved"),
+                name="incident_open_newest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

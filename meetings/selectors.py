@@ -109,6 +109,23 @@ def report_get_for_user(
     return report
 
 
+def report_of_meeting_get_for_user(
+    *, user: User | AnonymousUser, meeting_pk: int
+) -> MeetingReport | None:
+    """The meeting's report, None if it has none yet (404 as `meeting_get_for_user`):
+    two queries."""
+    report = (
+        MeetingReport.objects.select_related("meeting__series__team", "author", "updated_by")
+        .filter(meeting_id=meeting_pk)
+        .first()
+    )
+    if report is None:
+        meeting_get_for_user(user=user, pk=meeting_pk)
+        return None
+    team_access(user=user, team=report.meeting.series.team).require()
+    return report
+
+
 def meetings_between(
     *, user: User | AnonymousUser, start: dt.datetime, end: dt.datetime
 ) -> MeetingQuerySet:

@@ -317,7 +317,7 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Save what is valid and answer with out-of-band fragments: the saved state, the new
     versions, any conflict (409) with both versions; bad values are named (by field) in
     the `editor-saved` event and left out of the save."""
-    _, current = _report_for_meeting(request, pk)
+    current = selectors.report_of_meeting_get_for_user(user=request.user, meeting_pk=pk)
     if current is None or current.is_published:
         return render(
             request,
@@ -335,8 +335,8 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             {"error": _error_text(error)},
             status=400,
         )
-    current.refresh_from_db()
-    context = _editor_context(current, result=result, sent=data, saved_at=timezone.now())
+    context = report_editor.autosave_context(result=result, sent=data)
+    context["saved_at"] = timezone.now()
     status = 409 if result.conflicts else 200
     response = render(request, "meetings/_autosave_result.html", context, status=status)
     return _with_errors(response, result.errors)

@@ -28,6 +28,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 
 from incidents.models import ActionItem
@@ -65,6 +66,7 @@ class ItemInput:
     done: bool
     prefix: str = ""  # of its posted fields: `item-<id>-`, or the new-item row's
     rejected: set[str] = field(default_factory=set)  # bad values: the stored ones are kept
+    owner: str = ""  # as posted (a username or an id): `owner_id` once the save resolves it
 
     def values(self) -> dict[str, Any]:
         """The same shape as `reports.item_values` of the stored item."""
@@ -90,6 +92,7 @@ class NewItemInput:
     key: str = ""
     prefix: str = ""
     rejected: set[str] = field(default_factory=set)
+    owner: str = ""  # as posted (a username or an id): `owner_id` once the save resolves it
 
 
 @dataclass
@@ -126,6 +129,9 @@ class ReportInput:
     rejected: set[str] = field(default_factory=set)
     # Bad values by posted field name: not saved, shown next to their field.
     errors: dict[str, str] = field(default_factory=dict)
+    # Parts the editor did not change, sent as their loaded version only (unit -> version):
+    # a save tells the editor if someone else changed them since.
+    seen: dict[str, int] = field(default_factory=dict)
 
     def values(self) -> dict[str, Any]:
         return {"attendees": self.attendees, "notes": self.notes}
@@ -144,12 +150,6 @@ class _Reader:
             self.errors[name] = f"At most {limit} characters (this has {len(value)})."
             return ""
         return value
-
-    def owner(self, name: str) -> int | None:
-        raw = self.post.get(name, "").strip()
-        if raw and not raw.isdigit():
-            self.errors[name] = "Choose an owner from the list."
-        return int(raw) if raw.isdigit() else None
 
     def date(self, name: str) -> dt.date | None:
         try:
@@ -182,7 +182,8 @@ def _item(read: _Reader, prefix: str, item_id: int) -> ItemInput:
     item = ItemInput(
         id=item_id,
         title=read.text(prefix + "title", 300),
-        owner_id=read.owner(prefix + "owner"),
+        owner_id=None,
+        owner=read.text(prefix + "owner", 150).strip(),
         due_on=read.date(prefix + "due_on"),
         needs_github_issue=post.get(prefix + "needs_github_issue") == "on",
         done=post.get(prefix + "done") == "on",
@@ -202,7 +203,9 @@ def editor_input(post: QueryDict) -> ReportInput:
     Topics are posted as `topic` ids with `topic-<id>-<field>`; each topic's action items
     as `topic-<id>-item` ids with `item-<id>-<field>`, and the new-item row as
     `topic-<id>-new-<field>` with its `topic-<id>-new-key`. `version` / `base` fields
-    carry what the editor loaded.
+    carry what the editor loaded. The editor's script sends only the parts that changed;
+    of the others, only their `version` (`topic-<id>-version` without a `topic` id, or
+    `version` without `base`), in `seen`.
     """
     read = _Reader(post)
     report = ReportInput(
@@ -243,7 +246,7 @@ def editor_input(post: QueryDict) -> ReportInput:
         if new_title.strip():
             topic.new_item = NewItemInput(
                 title=new_title.strip(),
-                owner_id=read.owner(new_prefix + "owner"),
+                owner=read.text(new_prefix + "owner", 150).strip(),
                 due_on=read.date(new_prefix + "due_on"),
                 needs_github_issue=post.get(new_prefix + "needs_github_issue") == "on",
                 key=post.get(new_prefix + "key", "")[:40],
@@ -251,6 +254,13 @@ def editor_input(post: QueryDict) -> ReportInput:
             )
             topic.new_item.rejected = read.rejected(new_prefix, ITEM_FIELDS)
         report.topics.append(topic)
+    if not report.has_header and "version" in post:
+        report.seen["report"] = report.version
+    sent = {str(topic.id) for topic in report.topics}
+    for name in post:
+        topic_id, _, rest = name.removeprefix("topic-").partition("-")
+        if name.startswith("topic-") and rest == "version" and topic_id not in sent:
+            report.seen[f"topic-{topic_id}"] = _number(post, name)
     return report
 
 
@@ -303,6 +313,7 @@ class Conflict:
 
 @dataclass
 class SaveResult:
+    report: MeetingReport  # as saved (its new version)
     changed: bool = False
     conflicts: list[Conflict] = field(default_factory=list)
     stale: dict[str, str] = field(default_factory=dict)
@@ -342,14 +353,16 @@ def report_save(*, report: MeetingReport, user: User, data: ReportInput) -> Save
     """Save what the editor sent, part by part, and create the filled-in new action items
     (once per row key). Bad values (`data.errors`) are left out; the rest is saved."""
     report = (
-        MeetingReport.objects.select_for_update()
-        .select_related("meeting__series__team")
+        MeetingReport.objects.select_for_update(of=("self",))
+        .select_related("meeting__series__team", "updated_by")
         .get(pk=report.pk)
     )
     reports.report_check_editable(report)
-    result = SaveResult(errors=dict(data.errors))
+    result = SaveResult(report=report, errors=dict(data.errors))
     who = person_name(report.updated_by) if report.updated_by else "someone"
 
+    if data.seen.get("report", report.version) != report.version:
+        result.stale["report"] = HEADER
     if data.has_header:
         current = reports.report_values(report)
         _keep_stored(data, current)
@@ -416,6 +429,10 @@ def report_save(*, report: MeetingReport, user: User, data: ReportInput) -> Save
                 topic_write(topic=topic, values={})
             result.changed = True
 
+    for unit, version in data.seen.items():
+        seen = topics.get(int(unit.removeprefix("topic-"))) if unit != "report" else None
+        if seen is not None and seen.version != version:
+            result.stale[unit] = seen.title or "Untitled topic"
     if result.changed:
         report.updated_by = user
         report.save(update_fields=["updated_by", "updated_at"])
@@ -439,6 +456,7 @@ def _new_row_saved_before(given: TopicInput, keys: dict[tuple[int, str], int]) -
             id=item_id,
             title=new.title,
             owner_id=new.owner_id,
+            owner=new.owner,
             due_on=new.due_on,
             needs_github_issue=new.needs_github_issue,
             done=bool(shown) and shown[0].done,
@@ -451,14 +469,32 @@ def _new_row_saved_before(given: TopicInput, keys: dict[tuple[int, str], int]) -
 
 
 def _owners(*, team: Team, data: ReportInput, errors: dict[str, str]) -> dict[int, User]:
-    """The action item owners the editor picked, by id: active team members. Anyone else
-    is an error on that owner field (the stored owner stays)."""
+    """The action item owners the editor picked (one query), by id: active team members,
+    posted by username (the editor's owner list) or by id; a value that is a member's
+    username is that member. Anyone else is an error on that owner field (the stored
+    owner stays). Sets each row's `owner_id`."""
     rows: list[ItemInput | NewItemInput] = [item for given in data.topics for item in given.items]
     rows += [given.new_item for given in data.topics if given.new_item]
-    ids = {row.owner_id for row in rows if row.owner_id}
-    owners = {user.pk: user for user in team_members(team=team).filter(pk__in=ids)} if ids else {}
+    names = {row.owner for row in rows if row.owner}
+    ids = {int(name) for name in names if name.isdigit()}
+    ids |= {row.owner_id for row in rows if row.owner_id}
+    found = (
+        list(team_members(team=team).filter(Q(username__in=names) | Q(pk__in=ids)))
+        if names or ids
+        else []
+    )
+    by_name = {user.get_username(): user for user in found}
+    owners = {user.pk: user for user in found}
     for row in rows:
-        if row.owner_id and row.owner_id not in owners:
+        if row.owner:
+            owner = by_name.get(row.owner)
+            if owner is None and row.owner.isdigit():
+                owner = owners.get(int(row.owner))
+            row.owner_id = owner.pk if owner else None
+            known = owner is not None
+        else:
+            known = not row.owner_id or row.owner_id in owners
+        if not known:
             errors[row.prefix + "owner"] = "An owner must be an active member of the team."
             row.rejected.add("owner_id")
     return owners
@@ -581,6 +617,36 @@ def editor_context(
         topic.new_key = secrets.token_hex(8)
     context["report_base"] = fingerprint(reports.report_values(report))
     context["members"] = list(team_members(team=context["team"]))
+    return _with_save(context, result=result, sent=sent, kept=kept)
+
+
+def autosave_context(*, result: SaveResult, sent: ReportInput) -> dict[str, Any]:
+    """What an autosave answers: the versions and fingerprints of the header and of the
+    topics it sent (read again: two queries whatever the size of the report), and the
+    save's conflicts and errors."""
+    report = result.report
+    topics = list(
+        selectors.topics_for_report(report=report).filter(pk__in=[t.id for t in sent.topics])
+    )
+    for topic in topics:
+        items = [link.action_item for link in topic.action_links.all()]
+        topic.base = fingerprint(reports.topic_values(topic, items))  # type: ignore[attr-defined]
+    context = {
+        "report": report,
+        "meeting": report.meeting,
+        "topics": topics,
+        "report_base": fingerprint(reports.report_values(report)),
+    }
+    return _with_save(context, result=result, sent=sent, kept=None)
+
+
+def _with_save(
+    context: dict[str, Any],
+    *,
+    result: SaveResult | None,
+    sent: ReportInput | None,
+    kept: dict[str, str] | None,
+) -> dict[str, Any]:
     context["result"] = result
     context["errors"] = result.errors if result is not None else {}
     context["kept"] = kept or {}

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from meetings.feeds import team_meeting_events
 from shifts.api.serializers import OnCallShiftSerializer, PersonSerializer
 from shifts.feeds import team_shift_events
-from shifts.selectors.oncall import oncall_at
+from shifts.selectors.oncall import oncall_at, oncall_now
 from teams.access import team_access
 from teams.bounds import SaneDateTimeField
 from teams.ical import FeedEvent
@@ -49,17 +49,24 @@ class OnCallSerializer(serializers.Serializer[Any]):
 
 class OnCallView(APIView):
     """Who is on shift in the team at an instant (overrides included). Built for chat
-    bots: three queries (team, role, shift) whatever the history size. `at` without an
-    offset is a time in the team's zone (one that does not exist or happens twice there,
-    at a daylight-saving change, is a 400); times in the answer are UTC."""
+    bots: the team and the caller's role (one query), then the shift (one query,
+    whatever the history size); "now" comes from the shared cache until it can change,
+    so a repeated question costs no query beyond authentication and access. `at`
+    without an offset is a time in the team's zone (one that does not exist or happens
+    twice there, at a daylight-saving change, is a 400); times in the answer are UTC."""
 
     @extend_schema(parameters=[TEAM_SLUG, OnCallQuerySerializer], responses=OnCallSerializer)
     def get(self, request: Request, team_slug: str) -> Response:
         team = team_access(user=request.user, slug=team_slug).require(readable=True).team
         query = OnCallQuerySerializer(data=request.query_params, context={"team": team})
         query.is_valid(raise_exception=True)
-        at = query.validated_data.get("at") or timezone.now()
-        found = oncall_at(team=team, at=at, rotation_id=query.validated_data.get("rotation"))
+        rotation_id = query.validated_data.get("rotation")
+        if "at" in query.validated_data:
+            at = query.validated_data["at"]
+            found = oncall_at(team=team, at=at, rotation_id=rotation_id)
+        else:
+            at = timezone.now()
+            found = oncall_now(team=team, rotation_id=rotation_id)
         data: dict[str, Any] = {"team": team.slug, "at": at}
         if found is None:
             data |= dict.fromkeys(

@@ -1,18 +1,24 @@
 """Who is on shift: at an instant (`oncall_at`, the public answer for chat bots and the
-API) and now, next and after (the dashboard)."""
+API), now (`oncall_now`, the same answer from the shared cache) and now, next and after
+(the dashboard)."""
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import F, FilteredRelation, Q, QuerySet, Window
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
-from shifts.models import Rotation, Shift
+from shifts.models import Override, Rotation, Shift
 from shifts.schedule import Segment, effective_segments
 from shifts.selectors.shifts import OVERRIDES, turns
+from teams.cache_versions import team_cache_get, team_cache_set
 from teams.models import Team
+
+# Writes that bypass the services (the admin) show in the cached answer within this.
+ONCALL_CACHE_MAX_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -25,9 +31,10 @@ class Person:
 
 @dataclass(frozen=True)
 class OnCall:
-    """Who is on shift at an instant: the covering person if an override applies."""
+    """Who is on shift at an instant: the covering person if an override applies.
+    `changes_at`: the next instant the answer can change without a write (the turn
+    ends, a cover or another rotation's shift starts)."""
 
-    team: Team
     rotation_id: int
     rotation_name: str
     person: Person | None
@@ -37,6 +44,7 @@ class OnCall:
     shift_start_at: dt.datetime
     shift_end_at: dt.datetime
     covering_for: Person | None
+    changes_at: dt.datetime
 
 
 def _person(user: User | None) -> Person | None:
@@ -52,18 +60,20 @@ def oncall_at(*, team: Team, at: dt.datetime, rotation_id: int | None = None) ->
 
     With several active rotations and no `rotation_id`, the shift that started last wins.
     The (team, start_at, end_at) index makes this a short backward index scan, whatever
-    the size of the history.
+    the size of the history; the next cover and the next shift start (`changes_at`) are
+    short index scans too.
     """
     cover = FilteredRelation(
         "overrides", condition=Q(overrides__start_at__lte=at, overrides__end_at__gt=at)
     )
-    shifts = Shift.objects.filter(
-        team=team, rotation__is_active=True, start_at__lte=at, end_at__gt=at
-    )
+    team_shifts = Shift.objects.filter(team=team, rotation__is_active=True)
     if rotation_id is not None:
-        shifts = shifts.filter(rotation_id=rotation_id)
+        team_shifts = team_shifts.filter(rotation_id=rotation_id)
+    next_cover = Override.objects.filter(shift=OuterRef("pk"), start_at__gt=at).order_by("start_at")
+    next_shift = team_shifts.filter(start_at__gt=at).order_by("start_at")
     row = (
-        shifts.annotate(
+        team_shifts.filter(start_at__lte=at, end_at__gt=at)
+        .annotate(
             cover=cover,
             cover_user_id=F("cover__user_id"),
             cover_username=F("cover__user__username"),
@@ -72,6 +82,8 @@ def oncall_at(*, team: Team, at: dt.datetime, rotation_id: int | None = None) ->
             cover_email=F("cover__user__email"),
             cover_start_at=F("cover__start_at"),
             cover_end_at=F("cover__end_at"),
+            next_cover_at=Subquery(next_cover.values("start_at")[:1]),
+            next_shift_at=Subquery(next_shift.values("start_at")[:1]),
         )
         .select_related("assignee", "rotation")
         .order_by("-start_at", "rotation_id")
@@ -91,18 +103,36 @@ def oncall_at(*, team: Team, at: dt.datetime, rotation_id: int | None = None) ->
         if covered
         else None
     )
+    end_at = row.cover_end_at if covered else row.end_at
     return OnCall(
-        team=team,
         rotation_id=row.rotation_id,
         rotation_name=row.rotation.name,
         person=coverer if covered else assignee,
         start_at=row.cover_start_at if covered else row.start_at,
-        end_at=row.cover_end_at if covered else row.end_at,
+        end_at=end_at,
         shift_id=row.pk,
         shift_start_at=row.start_at,
         shift_end_at=row.end_at,
         covering_for=assignee if covered else None,
+        changes_at=min(t for t in (end_at, row.next_cover_at, row.next_shift_at) if t),
     )
+
+
+def oncall_now(*, team: Team, rotation_id: int | None = None) -> OnCall | None:
+    """`oncall_at` now, from the shared cache until the answer's `changes_at` or until
+    the team's cache version changes (every write to shifts, covers, rotations, leave
+    re-plans and memberships bumps it): no query on a hit. "Nobody" is not cached."""
+    now = timezone.now()
+    key = f"oncall:{team.pk}:{rotation_id or ''}"
+    version, cached = team_cache_get(team_id=team.pk, key=key)
+    if cached is not None and cached[0] <= now < cached[1].changes_at:
+        hit: OnCall = cached[1]
+        return hit
+    found = oncall_at(team=team, at=now, rotation_id=rotation_id)
+    if found is not None:
+        seconds = min((found.changes_at - now).total_seconds(), ONCALL_CACHE_MAX_SECONDS)
+        team_cache_set(key=key, version=version, value=(now, found), timeout=seconds)
+    return found
 
 
 @dataclass

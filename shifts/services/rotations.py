@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from shifts.models import Participant, Rotation, Shift, ShiftEvent, Unavailability
 from shifts.rotation import assign, initial_queue
+from teams.cache_versions import team_cache_invalidate
 from teams.models import Team
 from teams.selectors import team_members_check
 from teams.timezones import zone
@@ -78,7 +79,9 @@ def rotation_update(
         name=str(fields.get("name", rotation.name)),
         rotation_pk=rotation.pk,
     )
-    rotation, _ = model_update(instance=rotation, fields=ROTATION_FIELDS, data=fields)
+    rotation, changed = model_update(instance=rotation, fields=ROTATION_FIELDS, data=fields)
+    if changed:  # its name and whether it is active show in who is on shift
+        team_cache_invalidate(team_id=rotation.team_id)
     rotation_generate(rotation=rotation, now=now)
     return rotation
 
@@ -219,4 +222,6 @@ def rotation_generate(*, rotation: Rotation, now: dt.datetime | None = None) -> 
     ShiftEvent.objects.bulk_create(events, batch_size=1000)
     if stale:
         Shift.objects.filter(pk__in=stale).delete()
+    if to_create or to_update or stale:
+        team_cache_invalidate(team_id=team.pk)
     return GenerationResult(created=len(to_create), updated=len(to_update), deleted=len(stale))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from shifts.models import Override, Shift, ShiftEvent
 from shifts.services.rotations import team_time
 from teams.access import team_access
+from teams.cache_versions import team_cache_invalidate
 from teams.selectors import person_name, team_members_check
 
 
@@ -37,6 +38,7 @@ def shift_assign(
         actor=actor,
         description=f"Set by hand: {person_name(assignee)} instead of {person_name(previous)}.",
     )
+    team_cache_invalidate(team_id=shift.team_id)
     return shift
 
 
@@ -102,6 +104,7 @@ def override_create(
         description=f"{person_name(user)} covers {team_time(start_at, team)}"
         f" to {team_time(end_at, team)}" + (f": {reason}" if reason else "."),
     )
+    team_cache_invalidate(team_id=team.pk)
     return override
 
 
@@ -125,3 +128,4 @@ def override_delete(*, override: Override, actor: User) -> None:
         f"{team_time(override.start_at, shift.team)} removed.",
     )
     override.delete()
+    team_cache_invalidate(team_id=shift.team_id)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from outbox.services import email_queue
 from shifts.models import Shift, ShiftEvent, SwapRequest
 from teams.access import team_access
+from teams.cache_versions import team_cache_invalidate
 from teams.selectors import person_name, team_members_check, user_display_zone_name
 from teams.timezones import zone
 
@@ -152,6 +153,7 @@ def swap_request_accept(
             )
         )
     Shift.objects.bulk_update(changed, ["assignee", "origin"])
+    team_cache_invalidate(team_id=swap.team_id)
     ShiftEvent.objects.bulk_create(events)
     swap.status = SwapRequest.Status.ACCEPTED
     swap.decided_at = now

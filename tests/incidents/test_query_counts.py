@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from github_sync.models import GitHubIssue, IssueLink
 from incidents.models import ActionItem, Component, Incident, KnowledgeEntry, SupportRequest
+from incidents.selectors import incidents_open_for_teams
+from teams.selectors import teams_for_user
 from tests.teams.factories import MembershipFactory
 
 
@@ -133,3 +135,16 @@ def test_incident_lists_with_a_thousand_incidents(
     assert response.status_code == 200
     if url.startswith("/api/"):
         assert response.json()["count"] == 1000
+
+
+def test_the_dashboard_reads_the_newest_open_incidents_from_the_partial_index(team, member, lead):
+    make_rows(team, [member, lead], 200)
+    Incident.objects.filter(pk__in=Incident.objects.order_by("pk")[:100].values("pk")).update(
+        status=Incident.Status.RESOLVED, resolved_at=timezone.now()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics, as in production
+    panel = incidents_open_for_teams(teams=teams_for_user(user=member))[:20]
+    assert "incident_open_newest" in panel.explain()
+    newest = Incident.objects.open().order_by("-detected_at", "-pk")[:20]
+    assert list(panel) == list(newest)

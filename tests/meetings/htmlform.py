@@ -62,3 +62,18 @@ def form_fields(html: str, form_id: str = "report-form") -> dict[str, list[str]]
     for name, value in reader.fields:
         fields.setdefault(name, []).append(value)
     return fields
+
+
+def only_changed(fields: dict[str, list[str]], topic_id: str) -> dict[str, list[str]]:
+    """What the editor's script autosaves when only topic `topic_id` changed: that topic
+    with its action items, the CSRF token and every part's version."""
+    topic = f"topic-{topic_id}-"
+    items = set(fields.get(topic + "item", []))
+    return {
+        name: values
+        for name, values in fields.items()
+        if name.startswith(topic)
+        or (name.startswith("item-") and name.split("-")[1] in items)
+        or name.endswith("-version")
+        or name in ("version", "csrfmiddlewaretoken")
+    } | {"topic": [topic_id]}

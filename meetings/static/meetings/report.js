@@ -10,6 +10,7 @@
  *   says so ("Discard" drops the copy and reloads the stored report).
  * - Values the server did not take are marked at their field (the `editor-saved`
  *   event); a date the browser cannot read is sent as such, so the stored one stays.
+ * - An autosave sends only the parts that changed, with the versions of all of them.
  * - The form's data-state is "saved", "dirty" (typed, not sent yet), "saving",
  *   "invalid" (saved, but some values were refused) or "error"; leaving the page with
  *   unsaved text asks first.
@@ -144,10 +145,41 @@
   });
 
   // --- requests and answers ------------------------------------------------------------
+  // An autosave sends only the parts with unsaved changes (the header; a topic whole, with
+  // its action items) and the loaded version of every other part, so the answer still
+  // says which changed elsewhere. The buttons (add, remove, save, publish) send it all.
+  function unitOf(name, itemTopics) {
+    if (name === "attendees" || name === "notes" || name === "version" || name === "base") { return "report"; }
+    var match = /^topic-(\d+)-/.exec(name);
+    if (match) { return "topic-" + match[1]; }
+    match = /^item-(\d+)-/.exec(name);
+    return match && itemTopics[match[1]] ? "topic-" + itemTopics[match[1]] : null; // null: always sent
+  }
+  function onlyChanged(formData, copy) {
+    var itemTopics = {};
+    form().querySelectorAll("input[type=hidden][name^='topic-'][name$='-item']").forEach(function (el) {
+      itemTopics[el.value] = el.name.split("-")[1];
+    });
+    var dirty = {};
+    Object.keys(copy).forEach(function (name) { dirty[unitOf(name, itemTopics)] = true; });
+    var names = [];
+    formData.forEach(function (value, name) { if (names.indexOf(name) < 0) { names.push(name); } });
+    names.forEach(function (name) {
+      if (name === "topic") {
+        var kept = formData.getAll(name).filter(function (id) { return dirty["topic-" + id]; });
+        formData.delete(name);
+        kept.forEach(function (id) { formData.append(name, id); });
+        return;
+      }
+      var unit = unitOf(name, itemTopics);
+      if (unit && !dirty[unit] && !/(^|-)version$/.test(name)) { formData.delete(name); }
+    });
+  }
   function fromEditor(elt) { var editor = form(); return Boolean(editor && (elt === editor || editor.contains(elt))); }
   document.addEventListener("htmx:configRequest", function (event) {
     if (!fromEditor(event.detail.elt)) { return; }
     sending = local();
+    if (event.detail.elt === form()) { onlyChanged(event.detail.formData, sending); }
     // A date the browser cannot read is posted empty: say so instead (the stored one stays).
     form().querySelectorAll("input[type=date]").forEach(function (el) {
       if (el.validity.badInput) { event.detail.parameters[el.name] = "incomplete date"; }

@@ -1,0 +1,140 @@
+""""Who is on shift now" (GET /api/v1/teams/{slug}/oncall/, token auth) against a bare
+DRF APIView with the same token authentication, in the same process, interleaved: rounds
+of requests alternate between the two, so both see the same machine load. Also the
+query counts of a cache miss and a hit, and the miss path (the cache emptied before
+each request) for comparison.
+
+    DEBUG=false HTTPS=false SECRET_KEY=bench .venv/bin/python bench/oncall_benchmark.py
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/shiftdesk_oncall \
+    CACHE_URL=redis://127.0.0.1:6379/9 \
+        DEBUG=false HTTPS=false SECRET_KEY=bench .venv/bin/python bench/oncall_benchmark.py
+
+Default database: a throwaway SQLite file under var/; default cache: the file cache.
+On PostgreSQL the script uses (and migrates) the named database and removes its own
+data at the end.
+"""
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SQLITE_FILE = ROOT / "var" / "bench-oncall.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{SQLITE_FILE}")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django
+
+if os.environ["DATABASE_URL"].startswith("sqlite"):
+    SQLITE_FILE.parent.mkdir(exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+django.setup()
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shifts.models import Shift
+from shifts.services import rotations
+from teams.models import Membership, Team
+
+SLUG = "bench-oncall"
+PEOPLE = 50
+YEARS = 5
+ROUNDS = 20
+PER_ROUND = 100
+
+
+class Constant(APIView):
+    """The bare DRF baseline: the same authentication and middleware, no work."""
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+urlpatterns = [
+    path("bench/constant/", Constant.as_view()),
+    path("", include("config.urls")),
+]
+
+
+def setup() -> str:
+    team = Team.objects.create(slug=SLUG, name="Bench", time_zone="Europe/Zurich")
+    users = User.objects.bulk_create(User(username=f"{SLUG}-{n}") for n in range(PEOPLE))
+    Membership.objects.bulk_create(Membership(team=team, user=user) for user in users)
+    start = timezone.localdate() - dt.timedelta(weeks=52 * YEARS)
+    rotations.rotation_create(team=team, participants=users, start_on=start)
+    print(f"{Shift.objects.filter(team=team).count()} shifts of history, {PEOPLE} people")
+    return Token.objects.create(user=users[0]).key
+
+
+def rate(client: Client, url: str, headers: dict[str, str], *, evict: str = "") -> float:
+    """Requests per second over one round; `evict`: a cache key deleted before each."""
+    started = time.perf_counter()
+    for _ in range(PER_ROUND):
+        if evict:
+            cache.delete(evict)
+        response = client.get(url, **headers)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, response.content
+    return PER_ROUND / elapsed
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    Team.objects.filter(slug__startswith=SLUG).delete()
+    User.objects.filter(username__startswith=SLUG).delete()
+    print(f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND']}")
+    token = setup()
+    client = Client()
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    oncall = f"/api/v1/teams/{SLUG}/oncall/"
+    cache.clear()
+    for label in ("miss", "hit"):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(oncall, **headers).json()
+        print(f"on-call {label}: {len(queries)} queries")
+    assert body["person"] is not None
+    answer_key = f"oncall:{Team.objects.get(slug=SLUG).pk}:"
+    for _ in range(50):  # warm up
+        client.get(oncall, **headers)
+        client.get("/bench/constant/", **headers)
+    bare, hits, misses = [], [], []
+    for _ in range(ROUNDS):
+        bare.append(rate(client, "/bench/constant/", headers))
+        hits.append(rate(client, oncall, headers))
+        misses.append(rate(client, oncall, headers, evict=answer_key))
+    ratios = [hit / base for hit, base in zip(hits, bare, strict=True)]
+    miss_ratios = [miss / base for miss, base in zip(misses, bare, strict=True)]
+    print(f"bare DRF APIView (token auth): median {statistics.median(bare):.0f} requests/s")
+    print(f"on-call, cached:               median {statistics.median(hits):.0f} requests/s")
+    print(f"on-call, cache emptied:        median {statistics.median(misses):.0f} requests/s")
+    print(
+        f"on-call cached / bare DRF: median {statistics.median(ratios):.2f} "
+        f"(rounds: min {min(ratios):.2f}, max {max(ratios):.2f}; "
+        f"{ROUNDS} rounds x {PER_ROUND} requests, interleaved)"
+    )
+    print(f"on-call miss / bare DRF: median {statistics.median(miss_ratios):.2f}")
+    Team.objects.filter(slug__startswith=SLUG).delete()
+    User.objects.filter(username__startswith=SLUG).delete()
+
+
+if __name__ == "__main__":
+    with override_settings(ROOT_URLCONF=__name__):
+        main()

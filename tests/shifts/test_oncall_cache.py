@@ -1,0 +1,177 @@
+"""Who is on shift now comes from the shared cache until it can change: every write to
+shifts, covers, rotations, leave and memberships makes the next question a fresh one."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from rest_framework.authtoken.models import Token
+
+from shifts.models import Override, Shift
+from shifts.services import leave, rotations, swaps
+from shifts.services import shifts as shift_services
+from teams import services as team_services
+from tests.shifts.factories import rotation
+from tests.teams.factories import MembershipFactory, UserFactory
+
+# Wednesday 13 January 2027: lead's turn (Monday 11 08:00 UTC to Monday 18 08:00 UTC).
+NOW = dt.datetime(2027, 1, 13, 12, tzinfo=dt.UTC)
+URL = "/api/v1/teams/ops/oncall/"
+
+
+@pytest.fixture(autouse=True)
+def frozen_time():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def rot(team, member, lead):
+    return rotation(team, [member, lead], now=NOW)
+
+
+@pytest.fixture
+def ask(api_as, member):
+    client = api_as(member)
+
+    def get() -> dict:
+        response = client.get(URL)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return get
+
+
+def current(rot) -> Shift:
+    return Shift.objects.get(rotation=rot, slot=1)
+
+
+def test_a_repeated_question_costs_no_query_for_the_answer(
+    ask, rot, lead, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the team with the caller's role, the shift
+        first = ask()
+    with django_assert_num_queries(1):  # the team with the caller's role only
+        again = ask()
+    assert first["person"]["username"] == again["person"]["username"] == "lead"
+    assert again["end_at"] == "2027-01-18T08:00:00Z"
+    assert again["at"] == "2027-01-13T12:00:00Z"
+
+
+def test_with_a_token_a_hit_costs_the_token_and_the_access_query(
+    api_client, rot, member, django_assert_num_queries
+):
+    token = Token.objects.create(user=member)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.get(URL)
+    with django_assert_num_queries(2):  # the token with its user, the team with the role
+        body = api_client.get(URL).json()
+    assert body["person"]["username"] == "lead"
+
+
+def test_a_cover_changes_the_answer_at_once(
+    ask, rot, member, lead, django_capture_on_commit_callbacks
+):
+    assert ask()["person"]["username"] == "lead"
+    with django_capture_on_commit_callbacks(execute=True):
+        shift_services.override_create(
+            shift=current(rot),
+            user=member,
+            start_at=NOW - dt.timedelta(hours=1),
+            end_at=NOW + dt.timedelta(hours=5),
+            created_by=lead,
+        )
+    body = ask()
+    assert body["person"]["username"] == "member"
+    assert body["covering_for"]["username"] == "lead"
+    with django_capture_on_commit_callbacks(execute=True):
+        shift_services.override_delete(override=Override.objects.get(), actor=lead)
+    assert ask()["person"]["username"] == "lead"
+
+
+def test_the_cached_answer_ends_when_a_cover_or_the_turn_begins_or_ends(
+    ask, rot, member, frozen_time
+):
+    # A cover written behind the services' back: only the time can end the cached answer.
+    shift = current(rot)
+    Override.objects.create(
+        shift=shift,
+        user=member,
+        start_at=NOW + dt.timedelta(hours=2),
+        end_at=NOW + dt.timedelta(hours=4),
+    )
+    assert ask()["person"]["username"] == "lead"
+    frozen_time.move_to(NOW + dt.timedelta(hours=2))
+    assert ask()["covering_for"]["username"] == "lead"
+    frozen_time.move_to(NOW + dt.timedelta(hours=4))
+    assert ask()["covering_for"] is None
+    frozen_time.move_to(shift.end_at)
+    assert ask()["person"]["username"] == "member"  # the next turn
+
+
+def test_a_rotation_change_changes_the_answer_at_once(ask, rot, django_capture_on_commit_callbacks):
+    assert ask()["rotation"]["name"] == "Developer on shift"
+    with django_capture_on_commit_callbacks(execute=True):
+        rotations.rotation_update(rotation=rot, name="Primary", now=NOW)
+    assert ask()["rotation"]["name"] == "Primary"
+    with django_capture_on_commit_callbacks(execute=True):
+        rotations.rotation_update(rotation=rot, is_active=False, now=NOW)
+    assert ask()["person"] is None
+
+
+def _swap(*, rot, member, lead, **_):
+    future = Shift.objects.get(rotation=rot, slot=3)
+    swap = swaps.swap_request_create(requester=lead, shift=future, recipient=member, now=NOW)
+    swaps.swap_request_accept(swap=swap, actor=member, now=NOW)
+
+
+def _leave(*, team, member, **_):
+    leave.unavailability_create(
+        team=team,
+        actor=member,
+        user=member,
+        starts_on=dt.date(2027, 1, 25),
+        ends_on=dt.date(2027, 1, 29),
+        now=NOW,
+    )
+
+
+def _membership(*, team, **_):
+    team_services.membership_add(team=team, username=UserFactory(username="newcomer").username)
+
+
+def _membership_ended(*, team, **_):
+    team_services.membership_update(membership=MembershipFactory(team=team), is_active=False)
+
+
+@pytest.mark.parametrize("write", [_swap, _leave, _membership, _membership_ended])
+def test_every_write_makes_the_next_answer_fresh(
+    ask, team, rot, member, lead, write, django_capture_on_commit_callbacks
+):
+    # Swaps and leave re-plans change future shifts only, so to see that the answer is
+    # asked afresh, the current shift changes hands behind the cache's back first.
+    assert ask()["person"]["username"] == "lead"
+    Shift.objects.filter(pk=current(rot).pk).update(assignee=member)
+    assert ask()["person"]["username"] == "lead"  # cached
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        write(team=team, rot=rot, member=member, lead=lead)
+    assert callbacks
+    assert ask()["person"]["username"] == "member"
+
+
+def test_the_answer_is_stale_until_the_write_commits(
+    ask, rot, member, lead, django_capture_on_commit_callbacks
+):
+    assert ask()["person"]["username"] == "lead"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        shift_services.override_create(
+            shift=current(rot),
+            user=member,
+            start_at=NOW,
+            end_at=NOW + dt.timedelta(hours=1),
+            created_by=lead,
+        )
+    assert ask()["person"]["username"] == "lead"  # not committed yet
+    for callback in callbacks:
+        callback()
+    assert ask()["person"]["username"] == "member"
