@@ -1,15 +1,38 @@
-"""Per-request middleware: login everywhere, and times shown in the viewer's zone."""
+"""Per-request middleware: no NUL characters in query strings, login everywhere, and
+times shown in the viewer's zone."""
 
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from teams.selectors import user_display_zone_name
 from teams.timezones import zone
+
+NUL_REFUSED = "Text may not contain NUL characters (0x00)."
+
+
+class RefuseNulCharactersMiddleware:
+    """A NUL character in a query parameter is a 400 before any view runs.
+
+    No text a person types contains one, PostgreSQL refuses it in every string (a 500
+    from deep inside a filter), and form and serializer fields already refuse it in
+    bodies: this covers the query string, which every filter, ordering and pager reads.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        pairs = request.GET.lists()
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in pairs):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED}, status=400)
+            return HttpResponseBadRequest(NUL_REFUSED)
+        return self.get_response(request)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

@@ -56,3 +56,20 @@ def test_an_unrouted_page_is_still_an_html_404(user_client, member):
     response = user_client(member).get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("path", "is_json"),
+    [
+        ("/api/v1/teams/ops/incidents/?owner=a%00b", True),
+        ("/api/v1/teams/ops/shifts/?ordering=%00", True),
+        ("/api/v1/teams/ops/incidents/?x%00=1", True),
+        ("/incidents/ops/?q=tape%00", False),
+    ],
+)
+def test_a_nul_character_in_the_query_string_is_a_400(user_client, member, path, is_json):
+    """PostgreSQL refuses NUL in any string: it must never reach a query (it was a 500)."""
+    response = user_client(member).get(path)
+    assert response.status_code == 400
+    if is_json:
+        assert "NUL" in response.json()["detail"]

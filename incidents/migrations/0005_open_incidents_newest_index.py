@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0003_sane_date_bounds'),
+        ('incidents', '0004_remove_action_item_github_fields'),
         ('teams', '0002_feed_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
