@@ -13,25 +13,30 @@ from teams.selectors import user_display_zone_name
 from teams.timezones import zone
 
 NUL_REFUSED = "Text may not contain NUL characters (0x00)."
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class RefuseNulCharactersMiddleware:
-    """A NUL character in a query parameter is a 400 before any view runs.
+    """A NUL character in a query parameter or a form field is a 400 before any view runs.
 
-    No text a person types contains one, PostgreSQL refuses it in every string (a 500
-    from deep inside a filter), and form and serializer fields already refuse it in
-    bodies: this covers the query string, which every filter, ordering and pager reads.
+    No text a person types contains one and PostgreSQL refuses it in every string (a 500
+    from deep inside a lookup); this covers what every filter, form and lookup reads.
+    JSON bodies are covered by the API's exception handler (`DataError` is a 400).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        pairs = request.GET.lists()
-        if any("\x00" in key or any("\x00" in v for v in values) for key, values in pairs):
-            if request.path_info.startswith("/api/"):
-                return JsonResponse({"detail": NUL_REFUSED}, status=400)
-            return HttpResponseBadRequest(NUL_REFUSED)
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            sources.append(request.POST)
+        for data in sources:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    if request.path_info.startswith("/api/"):
+                        return JsonResponse({"detail": NUL_REFUSED}, status=400)
+                    return HttpResponseBadRequest(NUL_REFUSED)
         return self.get_response(request)
 
 

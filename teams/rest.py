@@ -13,7 +13,7 @@ from typing import Any, TypeVar, cast
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import DataError, models
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -172,6 +172,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler, plus the project's own errors (see the module docstring)."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=validation_error_detail(exc))
+    elif isinstance(exc, DataError):
+        # The database refused a value the fields let through (a NUL character in a
+        # JSON string, a number past its column's range): the input's fault, not ours.
+        return Response(
+            {"detail": "A value is out of range or holds characters that cannot be stored."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     elif isinstance(exc, VersionConflict):
         return Response(
             {

@@ -73,3 +73,20 @@ def test_a_nul_character_in_the_query_string_is_a_400(user_client, member, path,
     assert response.status_code == 400
     if is_json:
         assert "NUL" in response.json()["detail"]
+
+
+def test_a_nul_character_in_a_form_field_is_a_400(api_as, member):
+    response = api_as(member).post(
+        "/api/v1/teams/ops/knowledge/",
+        {"title": "t", "components": "a\x00b"},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+
+
+def test_a_nul_character_in_a_json_lookup_is_a_400(api_as, member):
+    response = api_as(member).post(
+        "/api/v1/teams/ops/knowledge/", {"title": "t", "components": ["a\x00b"]}, format="json"
+    )
+    assert response.status_code == 400
