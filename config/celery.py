@@ -38,6 +38,16 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         900.0, sender.signature("meetings.tasks.reminders_sweep"), name="meeting report reminders"
     )
     sender.add_periodic_task(
+        300.0,
+        sender.signature("shifts.tasks.shift_reminders_fanout"),
+        name='"your shift starts tomorrow" emails',
+    )
+    sender.add_periodic_task(
+        300.0,
+        sender.signature("shifts.tasks.support_overdue_fanout"),
+        name="remind the shifter of support requests past the team's target",
+    )
+    sender.add_periodic_task(
         6 * 3600.0,
         sender.signature("meetings.tasks.materialize_all"),
         name="materialise meeting occurrences",

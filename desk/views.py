@@ -14,10 +14,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = team_selectors.memberships_for_user(user=request.user)
     now = timezone.now()
     teams = team_selectors.teams_for_user(user=request.user)
+    oncall = shift_oncall.upcoming_for_teams(teams=teams, now=now)
+    on_shift_in = sorted(
+        {
+            item.team.pk
+            for item in oncall
+            for segment in item.segments
+            if segment.start_at <= now < segment.end_at
+            and segment.person is not None
+            and segment.person.pk == request.user.pk
+        }
+    )
     context = {
         "memberships": memberships,
         "now": now,
-        "oncall": shift_oncall.upcoming_for_teams(teams=teams, now=now),
+        "oncall": oncall,
+        "on_shift": bool(on_shift_in),
+        "support_waiting": incident_selectors.support_requests_waiting_for_teams(
+            team_ids=on_shift_in, now=now, limit=20
+        ),
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
         "campaigns": deployment_selectors.campaigns_active_for_teams(teams=teams)[:10],

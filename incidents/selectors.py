@@ -19,6 +19,11 @@ from incidents.models import (
     SupportRequest,
     TimelineEntry,
 )
+from incidents.working_hours import (
+    format_working_time,
+    working_deadline,
+    working_time_between,
+)
 from teams.models import Team
 from teams.search import text_search
 from teams.selectors import AnyUser, teams_for_user
@@ -125,6 +130,60 @@ def support_request_list(
     if filters.get("until"):
         qs = qs.filter(asked_at__lt=filters["until"])
     return qs.order_by("-asked_at", "-pk")
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    """A support request nobody has answered yet, and how long it has waited."""
+
+    request: SupportRequest
+    age: dt.timedelta
+    working_age: dt.timedelta
+    due_at: dt.datetime
+
+    @property
+    def working_age_text(self) -> str:
+        return format_working_time(self.working_age)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.working_age >= dt.timedelta(hours=self.request.team.support_target_hours)
+
+
+def waiting_request(*, request: SupportRequest, team: Team, now: dt.datetime) -> WaitingRequest:
+    """The ages of one waiting request: wall clock and working hours in the team's zone."""
+    tz = zone(team.time_zone)
+    return WaitingRequest(
+        request=request,
+        age=max(now - request.asked_at, dt.timedelta()),
+        working_age=working_time_between(request.asked_at, now, tz=tz),
+        due_at=working_deadline(request.asked_at, team.support_target_hours, tz=tz),
+    )
+
+
+def support_requests_waiting(*, team: Team, now: dt.datetime) -> list[WaitingRequest]:
+    """The team's requests neither answered nor resolved, asked before `now`, oldest
+    first, each with its ages and its due time by the team's response target: one query."""
+    return support_requests_waiting_for_teams(team_ids=[team.pk], now=now)
+
+
+def support_requests_waiting_for_teams(
+    *, team_ids: list[int], now: dt.datetime, limit: int = 100
+) -> list[WaitingRequest]:
+    """`support_requests_waiting` of several teams at once (the shifter's dashboard)."""
+    if not team_ids:
+        return []
+    rows = (
+        SupportRequest.objects.filter(
+            team_id__in=team_ids,
+            first_response_at__isnull=True,
+            resolved_at__isnull=True,
+            asked_at__lte=now,
+        )
+        .select_related("team", "handled_by")
+        .order_by("asked_at", "pk")[:limit]
+    )
+    return [waiting_request(request=row, team=row.team, now=now) for row in rows]
 
 
 @dataclass

@@ -33,6 +33,7 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
             "mailing_list",
             "github_repo",
             "visibility",
+            "support_target_hours",
             "created_at",
         ]
         read_only_fields = ["created_at"]

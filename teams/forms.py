@@ -11,7 +11,15 @@ class TeamForm(forms.ModelForm[Team]):
 
     class Meta:
         model = Team
-        fields = ["name", "slug", "time_zone", "mailing_list", "github_repo", "visibility"]
+        fields = [
+            "name",
+            "slug",
+            "time_zone",
+            "mailing_list",
+            "github_repo",
+            "visibility",
+            "support_target_hours",
+        ]
 
 
 class MembershipAddForm(forms.Form):
@@ -33,6 +41,19 @@ class ProfileForm(forms.Form):
     github_login = forms.CharField(label="GitHub login", max_length=39, required=False)
     feed_meetings = forms.ChoiceField(
         label="Meetings in my personal calendar feed", choices=Profile.FeedMeetings.choices
+    )
+    notify_shift_tomorrow = forms.BooleanField(
+        label="Email me the day before my shift starts", required=False
+    )
+    notify_assigned = forms.BooleanField(
+        label="Email me when someone hands me an incident or an action item", required=False
+    )
+    notify_shift_moved = forms.BooleanField(
+        label="Email me when a re-plan moves my shifts", required=False
+    )
+    notify_support_overdue = forms.BooleanField(
+        label="Email me, while on shift, when a support request passes the team's target",
+        required=False,
     )
 
 

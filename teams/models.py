@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -51,6 +51,13 @@ class Team(models.Model):
     )
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    support_target_hours = models.PositiveSmallIntegerField(
+        "support response target (working hours)",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text="How soon a support request should get a first answer, in working hours"
+        " (Monday to Friday, 09:00 to 17:00 in the team's zone).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,6 +126,17 @@ class Profile(models.Model):
         max_length=16,
         choices=FeedMeetings.choices,
         default=FeedMeetings.ALL,
+    )
+    # Email notifications, each on unless the person turns it off (teams.notifications).
+    notify_shift_tomorrow = models.BooleanField("email me the day before my shift", default=True)
+    notify_assigned = models.BooleanField(
+        "email me when an incident or action item is handed to me", default=True
+    )
+    notify_shift_moved = models.BooleanField(
+        "email me when a re-plan moves my shifts", default=True
+    )
+    notify_support_overdue = models.BooleanField(
+        "email me, on shift, when a support request passes the team's target", default=True
     )
 
     def __str__(self) -> str:

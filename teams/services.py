@@ -1,5 +1,7 @@
 """Every write about teams, memberships and profiles."""
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,11 +12,25 @@ from teams.models import FeedToken, Membership, Profile, Team
 from teams.tokens import feed_salt_new, feed_token_hash, feed_token_value
 from teams.updates import model_update
 
-TEAM_FIELDS = ("name", "slug", "time_zone", "mailing_list", "github_repo", "visibility")
+PROFILE_NOTIFICATION_FIELDS = (
+    "notify_shift_tomorrow",
+    "notify_assigned",
+    "notify_shift_moved",
+    "notify_support_overdue",
+)
+TEAM_FIELDS = (
+    "name",
+    "slug",
+    "time_zone",
+    "mailing_list",
+    "github_repo",
+    "visibility",
+    "support_target_hours",
+)
 
 
 @transaction.atomic
-def team_create(*, created_by: User, **fields: str) -> Team:
+def team_create(*, created_by: User, **fields: Any) -> Team:
     """Create a team; its creator becomes its first lead."""
     unknown = set(fields) - set(TEAM_FIELDS)
     if unknown:
@@ -29,7 +45,7 @@ def team_create(*, created_by: User, **fields: str) -> Team:
 
 
 @transaction.atomic
-def team_update(*, team: Team, **fields: str) -> Team:
+def team_update(*, team: Team, **fields: Any) -> Team:
     team, _ = model_update(instance=team, fields=TEAM_FIELDS, data=fields)
     return team
 
@@ -92,8 +108,15 @@ def profile_update(
     time_zone: str | None = None,
     github_login: str | None = None,
     feed_meetings: str | None = None,
+    **notifications: bool,
 ) -> Profile:
+    """Change the user's profile; `notifications` are the `notify_*` opt-outs."""
+    unknown = set(notifications) - set(PROFILE_NOTIFICATION_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
     profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    for name, value in notifications.items():
+        setattr(profile, name, bool(value))
     if time_zone is not None:
         profile.time_zone = time_zone
     if github_login is not None:

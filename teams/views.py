@@ -117,6 +117,10 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         "time_zone": current.time_zone if current else "",
         "github_login": current.github_login if current else "",
         "feed_meetings": current.feed_meetings if current else Profile.FeedMeetings.ALL,
+        **{
+            name: getattr(current, name) if current else True
+            for name in services.PROFILE_NOTIFICATION_FIELDS
+        },
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -89,5 +89,7 @@ class ActionItemViewSet(TeamScopedViewSet):
         item = get_object_or_404(self.team_queryset(team), pk=pk)
         serializer = self.get_serializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        item = services.action_item_update(action_item=item, **serializer.validated_data)
+        item = services.action_item_update(
+            action_item=item, by=self.user, **serializer.validated_data
+        )
         return Response(self.get_serializer(item).data)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import ActionItem, Incident
+from incidents.notifications import action_item_assigned_notify
 from incidents.services.team_records import team_records_check
 from teams.models import Team
 from teams.selectors import team_members_check
@@ -65,12 +66,18 @@ def action_item_create(
         item.source_url = item.source_url or incident.get_absolute_url()
     item.full_clean()
     item.save()
+    action_item_assigned_notify(item=item, by=created_by)
     return item
 
 
 @transaction.atomic
-def action_item_update(*, action_item: ActionItem, **fields: Any) -> ActionItem:
-    """Change fields of an action item; closing (done/dropped) stamps `closed_at`."""
+def action_item_update(
+    *, action_item: ActionItem, by: User | None = None, **fields: Any
+) -> ActionItem:
+    """Change fields of an action item; closing (done/dropped) stamps `closed_at`.
+
+    A new owner is emailed unless they made the change themselves (`by`)."""
+    previous_owner_id = action_item.owner_id
     _check_owner_and_incident(team=action_item.team, data=fields)
     closed_at = action_item.closed_at
     if fields.get("status", action_item.status) == ActionItem.Status.OPEN:
@@ -83,4 +90,6 @@ def action_item_update(*, action_item: ActionItem, **fields: Any) -> ActionItem:
         fields=(*ACTION_ITEM_FIELDS, "closed_at"),
         data={**fields, "closed_at": closed_at},
     )
+    if action_item.owner_id is not None and action_item.owner_id != previous_owner_id:
+        action_item_assigned_notify(item=action_item, by=by)
     return action_item

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import Component, Incident, TimelineEntry, TimelineEntryRevision
+from incidents.notifications import incident_assigned_notify
 from incidents.services.team_records import team_records_check
 from teams.models import Team
 from teams.selectors import person_name, team_members_check
@@ -88,7 +89,7 @@ def incident_open(
     incident.save()
     incident.components.set(component_list)
     incident.related.set(related_list)
-    _timeline_add(
+    opened = _timeline_add(
         incident=incident,
         author=created_by,
         kind=TimelineEntry.Kind.STATUS,
@@ -96,6 +97,7 @@ def incident_open(
         f"severity {incident.get_severity_display().lower()}, owner {person_name(owner)}.",
         occurred_at=incident.detected_at,
     )
+    incident_assigned_notify(incident=incident, owner=owner, by=created_by, change_id=opened.pk)
     return incident
 
 
@@ -188,7 +190,8 @@ def incident_transfer(*, incident: Incident, owner: User, by: User, note: str = 
     body = f"Owner {person_name(previous)} → {person_name(owner)}."
     if note.strip():
         body += f"\n\n{note.strip()}"
-    _timeline_add(incident=incident, author=by, kind=TimelineEntry.Kind.OWNER, body=body)
+    entry = _timeline_add(incident=incident, author=by, kind=TimelineEntry.Kind.OWNER, body=body)
+    incident_assigned_notify(incident=incident, owner=owner, by=by, change_id=entry.pk)
     return incident
 
 

@@ -65,7 +65,7 @@ def action_item_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
     form = forms.ActionItemForm(request.POST or None, initial=initial, team=team)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_item_update(action_item=item, **form.cleaned_data)
+            services.action_item_update(action_item=item, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:

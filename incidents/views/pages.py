@@ -21,6 +21,7 @@ def team_reader(request: AuthenticatedRequest, slug: str) -> tuple[Team, dict[st
         "role": access.role,
         "can_write": access.can_write,
         "is_expert": access.is_expert,
+        "is_lead": access.is_lead,
     }
     return access.team, context
 

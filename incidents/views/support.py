@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from incidents import forms, selectors
@@ -24,8 +25,17 @@ def support_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     days = selectors.periods_in_zone(
         zone_name=team.time_zone, first_day=today - dt.timedelta(days=6), last_day=today, by="day"
     )
+    now = timezone.now()
+    page = list_page(request, selectors.support_request_list(team=team), 50)
+    rows = [
+        (item, selectors.waiting_request(request=item, team=team, now=now))
+        if item.first_response_at is None and item.resolved_at is None and item.asked_at <= now
+        else (item, None)
+        for item in page["page_obj"]
+    ]
     context |= {
-        **list_page(request, selectors.support_request_list(team=team), 50),
+        **page,
+        "rows": rows,
         "weekly": selectors.support_response_stats(team=team, periods=weeks)[::-1],
         "daily": selectors.support_response_stats(team=team, periods=days)[::-1],
         "form": forms.SupportRequestForm(team=team, initial={"handled_by": request.user}),

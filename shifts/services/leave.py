@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from shifts.models import Rotation, Unavailability
+from shifts.services.moves import ShiftMoves
 from shifts.services.rotations import rotation_generate
 from teams.access import team_access
 from teams.ical import IcsError, parse_periods
@@ -17,9 +18,12 @@ from teams.selectors import team_members_check
 from teams.timezones import zone
 
 
-def _replan_team(*, team: Team, now: dt.datetime | None) -> None:
+def _replan_team(*, team: Team, now: dt.datetime | None, event: str) -> None:
+    """Plan the team's future shifts again; whoever's shifts moved is emailed once."""
+    moves = ShiftMoves(team=team, now=now)
     for rotation in Rotation.objects.active().filter(team=team):
         rotation_generate(rotation=rotation, now=now)
+    moves.notify(event=event)
 
 
 @transaction.atomic
@@ -62,7 +66,7 @@ def unavailability_create(
     period.full_clean()
     period.save()
     if user is not None and replan:
-        _replan_team(team=team, now=now)
+        _replan_team(team=team, now=now, event=f"leave-added:{period.pk}")
     return period
 
 
@@ -125,12 +129,13 @@ def unavailability_import(
         )
     )
     created = skipped = 0
+    first_id: int | None = None
     for period in periods:
         if (period.starts_on, period.ends_on) in existing:
             skipped += 1
             continue
         existing.add((period.starts_on, period.ends_on))
-        unavailability_create(
+        row = unavailability_create(
             team=team,
             actor=actor,
             user=user,
@@ -141,9 +146,10 @@ def unavailability_import(
             now=now,
             replan=False,
         )
+        first_id = first_id or row.pk
         created += 1
     if user is not None and created:
-        _replan_team(team=team, now=now)
+        _replan_team(team=team, now=now, event=f"leave-imported:{first_id}")
     return ImportResult(created=created, skipped=skipped)
 
 
@@ -153,7 +159,7 @@ def unavailability_delete(
 ) -> None:
     if period.user_id != actor.pk and not team_access(user=actor, team=period.team).is_lead:
         raise PermissionDenied("Only a lead may remove someone else's unavailability.")
-    team, personal = period.team, period.user_id is not None
+    team, personal, period_id = period.team, period.user_id is not None, period.pk
     period.delete()
     if personal:
-        _replan_team(team=team, now=now)
+        _replan_team(team=team, now=now, event=f"leave-removed:{period_id}")

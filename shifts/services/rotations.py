@@ -3,6 +3,7 @@ their shifts. Writes about one shift: `shifts.services.shifts`; swaps: `.swaps`;
 `.leave`."""
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from shifts.models import Participant, Rotation, Shift, ShiftEvent, Unavailability
 from shifts.rotation import assign, initial_queue
+from shifts.services.moves import ShiftMoves
 from teams.cache_versions import team_cache_invalidate
 from teams.models import Team
 from teams.selectors import team_members_check
@@ -73,7 +75,9 @@ def rotation_create(
 def rotation_update(
     *, rotation: Rotation, now: dt.datetime | None = None, **fields: object
 ) -> Rotation:
-    """Change a rotation; future shifts nobody changed by hand are planned again."""
+    """Change a rotation; future shifts nobody changed by hand are planned again (and
+    whoever's shifts moved is emailed)."""
+    moves = ShiftMoves(team=rotation.team, now=now)
     _check_name_free(
         team_id=rotation.team_id,
         name=str(fields.get("name", rotation.name)),
@@ -83,6 +87,7 @@ def rotation_update(
     if changed:  # its name and whether it is active show in who is on shift
         team_cache_invalidate(team_id=rotation.team_id)
     rotation_generate(rotation=rotation, now=now)
+    moves.notify(event=f"rotation-changed:{rotation.pk}:{uuid.uuid4().hex}")
     return rotation
 
 
@@ -90,18 +95,21 @@ def rotation_update(
 def rotation_set_participants(
     *, rotation: Rotation, participants: Sequence[User], now: dt.datetime | None = None
 ) -> Rotation:
-    """Set who takes turns, in order (adding, removing and reordering are all this)."""
+    """Set who takes turns, in order (adding, removing and reordering are all this);
+    whoever's planned shifts moved is emailed."""
     if not participants:
         raise ValidationError({"participants": "A rotation needs at least one participant."})
     if len({user.pk for user in participants}) != len(participants):
         raise ValidationError({"participants": "Each person can appear only once."})
     team_members_check(team=rotation.team, users=participants, field="participants")
+    moves = ShiftMoves(team=rotation.team, now=now)
     rotation.participants.all().delete()
     Participant.objects.bulk_create(
         Participant(rotation=rotation, user=user, position=position)
         for position, user in enumerate(participants)
     )
     rotation_generate(rotation=rotation, now=now)
+    moves.notify(event=f"rotation-participants:{rotation.pk}:{uuid.uuid4().hex}")
     return rotation
 
 

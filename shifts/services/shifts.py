@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shifts.models import Override, Shift, ShiftEvent
+from shifts.selectors.leave import leave_clash_message, leave_overlapping
 from shifts.services.rotations import team_time
 from teams.access import team_access
 from teams.cache_versions import team_cache_invalidate
@@ -76,6 +77,10 @@ def override_create(
     ):
         raise PermissionDenied("Only the people on the shift or a lead may arrange cover.")
     team_members_check(team=team, users=[user], field="user")
+    away = leave_overlapping(team=team, user_id=user.pk, start_at=start_at, end_at=end_at)
+    if away is not None:
+        whose = "your" if user.pk == created_by.pk else f"{person_name(user)}'s"
+        raise ValidationError({"user": leave_clash_message(period=away, whose=whose)})
     clash = (
         shift.overrides.select_related("user")
         .filter(start_at__lt=end_at, end_at__gt=start_at)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from outbox.services import email_queue
 from shifts.models import Shift, ShiftEvent, SwapRequest
+from shifts.selectors.leave import leave_clash_message, leave_overlapping
 from teams.access import team_access
 from teams.cache_versions import team_cache_invalidate
 from teams.selectors import person_name, team_members_check, user_display_zone_name
@@ -99,6 +100,20 @@ def _locked_pending(swap: SwapRequest) -> SwapRequest:
     return locked
 
 
+def _check_not_on_leave(
+    *, swap: SwapRequest, shift: Shift, counter: Shift | None, actor: User
+) -> None:
+    """Refuse a swap that gives either person a shift inside their own recorded leave."""
+    takes = [(swap.recipient, shift)] + ([(swap.requester, counter)] if counter else [])
+    for person, taken in takes:
+        period = leave_overlapping(
+            team=swap.team, user_id=person.pk, start_at=taken.start_at, end_at=taken.end_at
+        )
+        if period is not None:
+            whose = "your" if person.pk == actor.pk else f"{person_name(person)}'s"
+            raise ValidationError(leave_clash_message(period=period, whose=whose))
+
+
 @transaction.atomic
 def swap_request_accept(
     *, swap: SwapRequest, actor: User, now: dt.datetime | None = None
@@ -130,6 +145,7 @@ def swap_request_accept(
             "A shift in this request has already started; past shifts cannot be swapped."
         )
     requester, recipient = swap.requester, swap.recipient
+    _check_not_on_leave(swap=swap, shift=shift, counter=counter, actor=actor)
     giver, taker = person_name(requester), person_name(recipient)
     shift.assignee_id, shift.origin = recipient.pk, Shift.Origin.SWAPPED
     changed = [shift]
