@@ -8,6 +8,15 @@ from teams.timezones import time_zone_choices
 
 class TeamForm(forms.ModelForm[Team]):
     time_zone = forms.ChoiceField(choices=time_zone_choices)
+    support_target_hours = forms.IntegerField(
+        label="Support response target (working hours)",
+        min_value=1,
+        max_value=200,
+        required=False,
+        help_text="How soon a support request should get a first answer: working hours are"
+        " Monday to Friday, 09:00 to 17:00 in the team's zone. Empty: keep it as it is"
+        " (4 for a new team).",
+    )
 
     class Meta:
         model = Team
@@ -20,6 +29,12 @@ class TeamForm(forms.ModelForm[Team]):
             "visibility",
             "support_target_hours",
         ]
+
+    def clean_support_target_hours(self) -> int:
+        value: int | None = self.cleaned_data.get("support_target_hours")
+        if value is None:
+            return self.instance.support_target_hours
+        return value
 
 
 class MembershipAddForm(forms.Form):
