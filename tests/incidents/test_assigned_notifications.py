@@ -1,4 +1,4 @@
-""""Handed to you" emails: incidents and action items, exactly once per change, never for
+""" "Handed to you" emails: incidents and action items, exactly once per change, never for
 taking something yourself, and the opt-out on the profile."""
 
 import datetime as dt

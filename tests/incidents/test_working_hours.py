@@ -17,7 +17,10 @@ def at(tz, *args):
 
 
 def test_within_one_working_day():
-    assert working_time_between(at(ZURICH, 2027, 3, 3, 10), at(ZURICH, 2027, 3, 3, 13), tz=ZURICH) == 3 * H
+    assert (
+        working_time_between(at(ZURICH, 2027, 3, 3, 10), at(ZURICH, 2027, 3, 3, 13), tz=ZURICH)
+        == 3 * H
+    )
 
 
 def test_nights_and_weekends_do_not_count():

@@ -1,4 +1,4 @@
-""""Your shift moved": a re-plan emails each person whose future shifts changed, once,
+""" "Your shift moved": a re-plan emails each person whose future shifts changed, once,
 listing before → after in their zone; extending the horizon emails nobody."""
 
 import datetime as dt
@@ -101,7 +101,9 @@ def test_rotation_change_and_removing_leave(team, crew, rota):
         ends_on=dt.date(2027, 1, 29), now=NOW,
     )  # fmt: skip
     OutboundEmail.objects.all().delete()
-    leave.unavailability_delete(period=Unavailability.objects.get(pk=period.pk), actor=crew[0], now=NOW)
+    leave.unavailability_delete(
+        period=Unavailability.objects.get(pk=period.pk), actor=crew[0], now=NOW
+    )
     assert {e.key.split(":")[1] for e in moved_emails()} == {"leave-removed"}
 
 

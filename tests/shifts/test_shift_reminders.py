@@ -1,4 +1,4 @@
-""""Your shift starts tomorrow": due a calendar day ahead in the team's zone (DST weeks
+""" "Your shift starts tomorrow": due a calendar day ahead in the team's zone (DST weeks
 in Zurich and Chicago), to the effective person, exactly once, with what they inherit."""
 
 import datetime as dt
