@@ -33,8 +33,10 @@ def test_turning_some_off_is_saved_and_respected(user_client, member, lead):
     }
     assert client.post("/accounts/profile/", data).status_code == 302
     profile = Profile.objects.get(user=member)
-    assert profile.notify_shift_tomorrow and profile.notify_support_overdue
-    assert not profile.notify_assigned and not profile.notify_shift_moved
+    assert profile.notify_shift_tomorrow
+    assert profile.notify_support_overdue
+    assert not profile.notify_assigned
+    assert not profile.notify_shift_moved
     assert users_notified(user_ids=[member.pk, lead.pk], kind=Notification.ASSIGNED) == {lead.pk}
     page = client.get("/accounts/profile/").content.decode()
     assert checked_boxes(page) == {"notify_shift_tomorrow", "notify_support_overdue"}
