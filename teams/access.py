@@ -149,7 +149,9 @@ def team_access_cached(*, user: User, slug: str, names: Sequence[str] = ()) -> C
     Any change to the team or its memberships replaces the version (`teams.signals`), so
     removals, role changes, deletion and visibility take effect at once. Staff status
     comes from `user` itself, never from the cache. The first call in a process for a
-    slug costs the access query and a second round trip (its access is cached then).
+    slug costs the access query (the team's id, which the keys need, is not known yet);
+    the access is cached by the next one, which reads the version before the query, so
+    a change committed in between can only have replaced that version.
     """
     team_id = team_id_hints.get(slug)
     if team_id is None:
@@ -172,7 +174,6 @@ def team_access_cached(*, user: User, slug: str, names: Sequence[str] = ()) -> C
     if access.team.pk != team_id:  # the slug names another team now
         del team_id_hints[slug]
         return team_access_cached(user=user, slug=slug, names=names)
-    # Read after the version: a change committed since has replaced that version.
     team_cache_set(
         key=access_key,
         version=version,
