@@ -106,12 +106,20 @@ def main() -> None:
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     oncall = f"/api/v1/teams/{SLUG}/oncall/"
     cache.clear()
-    for label in ("miss", "hit"):
+    answer_key = f"team:{Team.objects.get(slug=SLUG).pk}:oncall:"
+
+    def count(label: str, *, evict: str = "") -> dict[str, object]:
+        cache.delete(evict)
         with CaptureQueriesContext(connection) as queries:
-            body = client.get(oncall, **headers).json()
+            body: dict[str, object] = client.get(oncall, **headers).json()
         print(f"on-call {label}: {len(queries)} queries")
+        return body
+
+    count("first question of this process (nothing cached)")
+    count("second (the team's id known: the caller's access is cached now)")
+    body = count("hit (access and answer cached)")
+    count("miss (answer not cached, access cached)", evict=answer_key)
     assert body["person"] is not None
-    answer_key = f"oncall:{Team.objects.get(slug=SLUG).pk}:"
     for _ in range(50):  # warm up
         client.get(oncall, **headers)
         client.get("/bench/constant/", **headers)

@@ -133,6 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # so every web process, the Celery worker and beat share it on the embedded default too
 # (a per-process memory cache could not be invalidated by another process).
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "teams.cache.RedisCache"  # one client per pool
 FEEDS_CACHE_SECONDS = env.int("FEEDS_CACHE_SECONDS", default=24 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [

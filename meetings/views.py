@@ -23,7 +23,7 @@ from django_htmx.middleware import HtmxDetails
 from meetings import selectors
 from meetings.forms import ArchiveSearchForm, CancelForm, CompileForm, MoveForm, SeriesForm
 from meetings.models import Meeting, MeetingReport, ReportRevision, Topic
-from meetings.services import report_editor, reports
+from meetings.services import report_editor, report_editor_context, report_input, reports
 from meetings.services import revisions as revisions_services
 from meetings.services import series as series_services
 from teams.access import team_access
@@ -183,11 +183,13 @@ def _editor_context(
     report: MeetingReport,
     *,
     result: report_editor.SaveResult | None = None,
-    sent: report_editor.ReportInput | None = None,
+    sent: report_input.ReportInput | None = None,
     kept: dict[str, str] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    context = report_editor.editor_context(report=report, result=result, sent=sent, kept=kept)
+    context = report_editor_context.editor_context(
+        report=report, result=result, sent=sent, kept=kept
+    )
     context["replies"] = Topic.Reply.choices
     context["meeting_zone"] = zone(context["series"].time_zone)
     if context["topics"]:
@@ -268,7 +270,7 @@ def report_save(request: HtmxRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "save")
     focus: tuple[int | None, str] = (None, "")
     try:
-        data = report_editor.editor_input(request.POST)
+        data = report_input.editor_input(request.POST)
         result = report_editor.report_save(report=current, user=request.user, data=data)
         if action == "add_topic":
             topic = reports.topic_add(report=current, user=request.user)
@@ -297,7 +299,7 @@ def report_save(request: HtmxRequest, pk: int) -> HttpResponse:
         if focus[0]:
             url = f"{url}?focus={focus[0]}:{focus[1]}#topic-{focus[0]}"
         return HttpResponseRedirect(url)
-    kept = report_editor.kept_values(post=request.POST, errors=result.errors)
+    kept = report_input.kept_values(post=request.POST, errors=result.errors)
     context = _editor_context(current, result=result, kept=kept, saved_at=timezone.now())
     if focus[0]:
         context["focus_topic"], context["focus_field"] = focus
@@ -326,7 +328,7 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             status=400,
         )
     try:
-        data = report_editor.editor_input(request.POST)
+        data = report_input.editor_input(request.POST)
         result = report_editor.report_save(report=current, user=request.user, data=data)
     except ValidationError as error:
         return render(
@@ -335,7 +337,7 @@ def report_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             {"error": _error_text(error)},
             status=400,
         )
-    context = report_editor.autosave_context(result=result, sent=data)
+    context = report_editor_context.autosave_context(result=result, sent=data)
     context["saved_at"] = timezone.now()
     status = 409 if result.conflicts else 200
     response = render(request, "meetings/_autosave_result.html", context, status=status)

@@ -6,13 +6,16 @@ or 403 every surface shows. Non-members of a private team get a 404, never a hin
 the team exists; staff may read every team and act as a lead.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from teams.cache_versions import team_cache_get_many, team_cache_key, team_cache_set
 from teams.models import Membership, Team
 
 AnyUser = User | AnonymousUser
@@ -76,12 +79,17 @@ class TeamAccess:
         return self
 
 
-def _role_subquery(user_id: int) -> Subquery:
-    return Subquery(
-        Membership.objects.filter(team=OuterRef("pk"), user_id=user_id, is_active=True).values(
-            "role"
-        )[:1]
+def _active_role(**filters: Any) -> QuerySet[Membership, str]:
+    """The active role rows: without `Membership`'s default ordering (and its joins)."""
+    return (
+        Membership.objects.filter(is_active=True, **filters)
+        .order_by()
+        .values_list("role", flat=True)
     )
+
+
+def _role_subquery(user_id: int) -> Subquery:
+    return Subquery(_active_role(team=OuterRef("pk"), user_id=user_id)[:1])
 
 
 def team_access(*, user: AnyUser, slug: str | None = None, team: Team | None = None) -> TeamAccess:
@@ -105,9 +113,83 @@ def team_access(*, user: AnyUser, slug: str | None = None, team: Team | None = N
     else:
         role = None
         if authenticated:
-            role = (
-                Membership.objects.filter(team=team, user_id=user_id, is_active=True)
-                .values_list("role", flat=True)
-                .first()
-            )
+            role = _active_role(team=team, user_id=user_id).first()
     return TeamAccess(team=team, role=role, is_authenticated=authenticated, is_staff=staff)
+
+
+# Read-only endpoints for scripts (who is on shift now) ---------------------------------
+
+ACCESS_CACHE_SECONDS = 600
+# This process's slug -> team id hints (a team's cache keys are by id). Only a hint: an
+# entry found through it is used only under the team's current version, and renaming
+# or deleting the team replaces that version.
+team_id_hints: dict[str, int] = {}
+TEAM_ID_HINTS_KEPT = 10_000
+
+
+@dataclass(frozen=True)
+class CachedTeamRead:
+    """A signed-in caller's access to a team, with the values cached for the team under
+    the asked keys (`version`: the team's cache version, to cache new values under)."""
+
+    access: TeamAccess
+    version: str
+    values: dict[str, Any]
+
+
+def access_cache_key(*, team_id: int, user_id: int) -> str:
+    return f"team-access:{team_id}:{user_id}"
+
+
+def team_access_cached(*, user: User, slug: str, names: Sequence[str] = ()) -> CachedTeamRead:
+    """`team_access` of a signed-in `user`, kept in the shared cache under the team's
+    cache version, with the team's entries `names` (`team_cache_key`): one cache round
+    trip and no query once warm.
+
+    Any change to the team or its memberships replaces the version (`teams.signals`), so
+    removals, role changes, deletion and visibility take effect at once. Staff status
+    comes from `user` itself, never from the cache. The first call in a process for a
+    slug costs the access query (the team's id, which the keys need, is not known yet);
+    the access is cached by the next one, which reads the version before the query, so
+    a change committed in between can only have replaced that version.
+    """
+    team_id = team_id_hints.get(slug)
+    if team_id is None:
+        access = team_access(user=user, slug=slug)
+        if len(team_id_hints) >= TEAM_ID_HINTS_KEPT:
+            team_id_hints.clear()
+        team_id_hints[slug] = access.team.pk
+        version, values = _team_entries(team_id=access.team.pk, names=names)
+        return CachedTeamRead(access=access, version=version, values=values)
+    access_key = access_cache_key(team_id=team_id, user_id=user.pk)
+    version, values = _team_entries(team_id=team_id, names=names, access_key=access_key)
+    cached = values.pop(access_key, None)
+    if cached is not None and cached[0].slug == slug:
+        team, role = cached
+        access = TeamAccess(
+            team=team, role=role, is_authenticated=True, is_staff=bool(user.is_staff)
+        )
+        return CachedTeamRead(access=access, version=version, values=values)
+    access = team_access(user=user, slug=slug)
+    if access.team.pk != team_id:  # the slug names another team now
+        del team_id_hints[slug]
+        return team_access_cached(user=user, slug=slug, names=names)
+    team_cache_set(
+        key=access_key,
+        version=version,
+        value=(access.team, access.role),
+        timeout=ACCESS_CACHE_SECONDS,
+    )
+    return CachedTeamRead(access=access, version=version, values=values)
+
+
+def _team_entries(
+    *, team_id: int, names: Sequence[str], access_key: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """The team's version and its entries found under `names` (by name), plus the
+    caller's cached access under `access_key`."""
+    keys = {team_cache_key(team_id=team_id, name=name): name for name in names}
+    if access_key:
+        keys[access_key] = access_key
+    version, found = team_cache_get_many(team_id=team_id, keys=list(keys))
+    return version, {keys[key]: value for key, value in found.items()}

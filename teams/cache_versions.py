@@ -2,14 +2,17 @@
 with the team's version and read back only while that version is current.
 
 Every service that changes what such an answer depends on (shifts, covers, rotations,
-leave re-plans, memberships) calls `team_cache_invalidate(team_id=...)`, which sets a
-new version once the transaction commits. A reader that ran between the write and the
-commit may cache the old answer, but under the old version, which is never read again.
+leave re-plans) calls `team_cache_invalidate(team_id=...)`, which sets a new version once
+the transaction commits; every save and delete of a team or a membership does too
+(`teams.signals`, the admin's included), since the callers' access is cached the same
+way. A reader that ran between the write and the commit may cache the old answer, but
+under the old version, which is never read again.
 Versions are random, so a version that was evicted and recreated never matches an
 answer cached before.
 """
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -20,20 +23,29 @@ def _version_key(team_id: int) -> str:
     return f"team-version:{team_id}"
 
 
+def team_cache_key(*, team_id: int, name: str) -> str:
+    """The cache key of the team's entry `name` (e.g. "oncall:")."""
+    return f"team:{team_id}:{name}"
+
+
 def team_cache_get(*, team_id: int, key: str) -> tuple[str, Any]:
     """The team's current version, and the value cached under `key` for that version
     (None if there is none): one cache round trip."""
+    version, found = team_cache_get_many(team_id=team_id, keys=[key])
+    return version, found.get(key)
+
+
+def team_cache_get_many(*, team_id: int, keys: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """The team's current version, and the values cached under `keys` for that version
+    (keys without one are left out): one cache round trip."""
     version_key = _version_key(team_id)
-    found = cache.get_many([version_key, key])
-    version = found.get(version_key)
+    found = cache.get_many([version_key, *keys])
+    version = found.pop(version_key, None)
     if version is None:
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, None):
             version = cache.get(version_key, version)
-    stored = found.get(key)
-    if stored is None or stored[0] != version:
-        return version, None
-    return version, stored[1]
+    return version, {key: stored[1] for key, stored in found.items() if stored[0] == version}
 
 
 def team_cache_set(*, key: str, version: str, value: Any, timeout: float) -> None:

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from teams.cache_versions import team_cache_invalidate
 from teams.models import FeedToken, Membership, Profile, Team
 from teams.tokens import feed_salt_new, feed_token_hash, feed_token_value
 from teams.updates import model_update
@@ -81,7 +80,6 @@ def membership_add(*, team: Team, username: str, role: str = Membership.Role.MEM
         membership.save(update_fields=["is_active", "role"])
     else:
         membership = Membership.objects.create(team=team, user=user, role=role)
-    team_cache_invalidate(team_id=team.pk)
     return membership
 
 
@@ -97,7 +95,6 @@ def membership_update(
     membership.role = new_role
     membership.is_active = new_active
     membership.save(update_fields=["role", "is_active"])
-    team_cache_invalidate(team_id=membership.team_id)
     return membership
 
 

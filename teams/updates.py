@@ -46,7 +46,19 @@ def model_update(
         elif getattr(instance, name) != value:
             setattr(instance, name, value)
             changed.append(name)
-    instance.full_clean(validate_unique=validate_unique, validate_constraints=validate_unique)
+    # An unchanged foreign key still points at a row (the database's constraint says so):
+    # checking it again would cost a query. Uniqueness and constraints see every field.
+    unchanged_relations = {
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.is_relation and field.name not in changed
+    }
+    instance.full_clean(
+        exclude=unchanged_relations, validate_unique=False, validate_constraints=False
+    )
+    if validate_unique:
+        instance.validate_unique()
+        instance.validate_constraints()
     simple = [name for name in changed if name not in many_to_many]
     if simple:
         auto_now = [

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from teams.access import team_id_hints
 from teams.models import Membership
 from tests.teams.factories import MembershipFactory, TeamFactory
 
@@ -18,8 +19,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty shared cache (a file cache outlives a test)."""
+    """Each test starts with an empty shared cache (a file cache outlives a test) and no
+    slug -> team id hints (ids come back after a rolled-back test on SQLite)."""
     cache.clear()
+    team_id_hints.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,14 @@ opening it, adding and removing topics and action items, revisions, and publishi
 Also the values of a report's parts, which the editor compares and revisions keep."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Window
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -162,39 +164,57 @@ def topic_delete(*, topic: Topic, user: User) -> None:
     revision_record(report=report, user=user)
 
 
-def report_snapshot(report: MeetingReport) -> dict[str, Any]:
-    links = TopicActionItem.objects.filter(topic__report=report).select_related(
-        "action_item__owner"
-    )
-    items: dict[int, list[dict[str, Any]]] = {}
-    for link in links:
-        item = link.action_item
-        items.setdefault(link.topic_id, []).append(
-            {
-                "title": item.title,
-                "owner": person_name(item.owner) if item.owner else "",
-                "due_on": item.due_on.isoformat() if item.due_on else "",
-                "status": item.status,
-                "needs_github_issue": item.needs_github_issue,
-            }
-        )
+def report_snapshot(
+    report: MeetingReport, *, parts: Iterable[tuple[Topic, list[ActionItem]]] | None = None
+) -> dict[str, Any]:
+    """What a revision keeps of the report. `parts`: every topic of the report with its
+    action items (in the order they were added), when the caller holds them (else read:
+    two queries)."""
+    if parts is None:
+        links = TopicActionItem.objects.filter(topic__report=report)
+        items: dict[int, list[ActionItem]] = {}
+        for link in links.select_related("action_item__owner"):
+            items.setdefault(link.topic_id, []).append(link.action_item)
+        parts = [(topic, items.get(topic.pk, [])) for topic in report.topics.all()]
     return {
         **report_values(report),
         "topics": [
-            {"id": topic.pk, **topic_fields(topic), "items": items.get(topic.pk, [])}
-            for topic in report.topics.order_by("position", "pk")
+            {"id": topic.pk, **topic_fields(topic), "items": [_item_snapshot(i) for i in items]}
+            for topic, items in sorted(parts, key=lambda part: (part[0].position, part[0].pk))
         ],
     }
 
 
+def _item_snapshot(item: ActionItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "owner": person_name(item.owner) if item.owner else "",
+        "due_on": item.due_on.isoformat() if item.due_on else "",
+        "status": item.status,
+        "needs_github_issue": item.needs_github_issue,
+    }
+
+
 def revision_record(
-    *, report: MeetingReport, user: User, kind: str = ReportRevision.Kind.SAVE
+    *,
+    report: MeetingReport,
+    user: User,
+    kind: str = ReportRevision.Kind.SAVE,
+    snapshot: dict[str, Any] | None = None,
 ) -> ReportRevision:
-    """Snapshot the report. Saves by the same person within a minute are coalesced
-    into one revision; only the newest REVISIONS_KEPT revisions are kept."""
+    """Snapshot the report (or keep the given `report_snapshot`). Saves by the same
+    person within a minute are coalesced into one revision; only the newest
+    REVISIONS_KEPT revisions are kept."""
     now = timezone.now()
-    snapshot = report_snapshot(report)
-    last = report.revisions.order_by("-saved_at", "-pk").first()
+    if snapshot is None:
+        snapshot = report_snapshot(report)
+    # The last revision without its snapshot, with the number of revisions (one query).
+    last = (
+        report.revisions.order_by("-saved_at", "-pk")
+        .defer("snapshot")
+        .annotate(total=Window(Count("pk")))
+        .first()
+    )
     if (
         kind == ReportRevision.Kind.SAVE
         and last is not None
@@ -206,10 +226,11 @@ def revision_record(
         last.save(update_fields=["snapshot", "version", "saved_at"])
         return last
     revision = revision_add(report=report, user=user, kind=kind, snapshot=snapshot)
-    old = report.revisions.order_by("-saved_at", "-pk").values_list("pk", flat=True)[
-        REVISIONS_KEPT:
-    ]
-    ReportRevision.objects.filter(pk__in=list(old)).delete()
+    if last is not None and last.total >= REVISIONS_KEPT:
+        old = report.revisions.order_by("-saved_at", "-pk").values_list("pk", flat=True)[
+            REVISIONS_KEPT:
+        ]
+        ReportRevision.objects.filter(pk__in=list(old)).delete()
     return revision
 
 

@@ -14,11 +14,13 @@ from rest_framework.views import APIView
 from meetings.feeds import team_meeting_events
 from shifts.api.serializers import OnCallShiftSerializer, PersonSerializer
 from shifts.feeds import team_shift_events
-from shifts.selectors.oncall import oncall_at, oncall_now
-from teams.access import team_access
+from shifts.selectors.oncall import OnCall, oncall_at
+from teams.access import team_access, team_access_cached
 from teams.bounds import SaneDateTimeField
+from teams.cache_versions import team_cache_get, team_cache_key, team_cache_set
 from teams.ical import FeedEvent
-from teams.rest import TEAM_SLUG
+from teams.models import Team
+from teams.rest import TEAM_SLUG, request_user
 
 
 class OnCallQuerySerializer(serializers.Serializer[Any]):
@@ -47,45 +49,92 @@ class OnCallSerializer(serializers.Serializer[Any]):
     shift = OnCallShiftSerializer(allow_null=True)
 
 
+# Writes that bypass the services (the admin) show in the cached answer within this.
+ONCALL_CACHE_MAX_SECONDS = 3600
+AT = SaneDateTimeField()
+
+
+def _cache_name(rotation_id: int | None) -> str:
+    return f"oncall:{rotation_id or ''}"
+
+
+def _answer(found: OnCall | None) -> dict[str, Any]:
+    """The answer's fields after `team` and `at`, as `OnCallSerializer` gives them."""
+    data: dict[str, Any] = {"team": "", "at": None}
+    if found is None:
+        data |= dict.fromkeys(("person", "start_at", "end_at", "covering_for", "rotation", "shift"))
+    else:
+        data |= {
+            "person": found.person,
+            "start_at": found.start_at,
+            "end_at": found.end_at,
+            "covering_for": found.covering_for,
+            "rotation": {"id": found.rotation_id, "name": found.rotation_name},
+            "shift": {
+                "id": found.shift_id,
+                "start_at": found.shift_start_at,
+                "end_at": found.shift_end_at,
+            },
+        }
+    answer = dict(OnCallSerializer(data).data)
+    del answer["team"], answer["at"]
+    return answer
+
+
+def _response(team: Team, at: dt.datetime, answer: dict[str, Any]) -> Response:
+    return Response({"team": team.slug, "at": AT.to_representation(at), **answer})
+
+
+def _now_response(*, team: Team, rotation_id: int | None, version: str, cached: Any) -> Response:
+    """The answer for now: the serialized one cached under the team's `version`, until
+    the instant it changes by itself; else computed, and cached unless nobody is on
+    shift."""
+    now = timezone.now()
+    if cached is not None and cached[0] <= now < cached[1]:
+        return _response(team, now, cached[2])
+    found = oncall_at(team=team, at=now, rotation_id=rotation_id)
+    answer = _answer(found)
+    if found is not None:
+        team_cache_set(
+            key=team_cache_key(team_id=team.pk, name=_cache_name(rotation_id)),
+            version=version,
+            value=(now, found.changes_at, answer),
+            timeout=min((found.changes_at - now).total_seconds(), ONCALL_CACHE_MAX_SECONDS),
+        )
+    return _response(team, now, answer)
+
+
 class OnCallView(APIView):
     """Who is on shift in the team at an instant (overrides included). Built for chat
-    bots: the team and the caller's role (one query), then the shift (one query,
-    whatever the history size); "now" comes from the shared cache until it can change,
-    so a repeated question costs no query beyond authentication and access. `at`
-    without an offset is a time in the team's zone (one that does not exist or happens
-    twice there, at a daylight-saving change, is a 400); times in the answer are UTC."""
+    bots: the caller's access and the answer for now come from the shared cache in one
+    round trip until either can change (a change to the team, its memberships, shifts,
+    covers or rotations, or the instant the answer changes by itself): no query beyond
+    authentication. Else the team with the caller's role (one query), then the shift
+    (one query, whatever the history size). `at` without an offset is a time in the
+    team's zone (one that does not exist or happens twice there, at a daylight-saving
+    change, is a 400); times in the answer are UTC."""
 
     @extend_schema(parameters=[TEAM_SLUG, OnCallQuerySerializer], responses=OnCallSerializer)
     def get(self, request: Request, team_slug: str) -> Response:
-        team = team_access(user=request.user, slug=team_slug).require(readable=True).team
-        query = OnCallQuerySerializer(data=request.query_params, context={"team": team})
+        params = request.query_params
+        # The chat bot's question (now, every rotation) is read along with the access.
+        names = [] if params else [_cache_name(None)]
+        read = team_access_cached(user=request_user(request), slug=team_slug, names=names)
+        team = read.access.require(readable=True).team
+        if not params:
+            cached = read.values.get(names[0])
+            return _now_response(team=team, rotation_id=None, version=read.version, cached=cached)
+        query = OnCallQuerySerializer(data=params, context={"team": team})
         query.is_valid(raise_exception=True)
         rotation_id = query.validated_data.get("rotation")
         if "at" in query.validated_data:
             at = query.validated_data["at"]
-            found = oncall_at(team=team, at=at, rotation_id=rotation_id)
-        else:
-            at = timezone.now()
-            found = oncall_now(team=team, rotation_id=rotation_id)
-        data: dict[str, Any] = {"team": team.slug, "at": at}
-        if found is None:
-            data |= dict.fromkeys(
-                ("person", "start_at", "end_at", "covering_for", "rotation", "shift")
+            return _response(
+                team, at, _answer(oncall_at(team=team, at=at, rotation_id=rotation_id))
             )
-        else:
-            data |= {
-                "person": found.person,
-                "start_at": found.start_at,
-                "end_at": found.end_at,
-                "covering_for": found.covering_for,
-                "rotation": {"id": found.rotation_id, "name": found.rotation_name},
-                "shift": {
-                    "id": found.shift_id,
-                    "start_at": found.shift_start_at,
-                    "end_at": found.shift_end_at,
-                },
-            }
-        return Response(OnCallSerializer(data).data)
+        key = team_cache_key(team_id=team.pk, name=_cache_name(rotation_id))
+        version, cached = team_cache_get(team_id=team.pk, key=key)
+        return _now_response(team=team, rotation_id=rotation_id, version=version, cached=cached)
 
 
 MAX_EVENTS_SPAN = dt.timedelta(days=400)

@@ -1,6 +1,5 @@
 """Who is on shift: at an instant (`oncall_at`, the public answer for chat bots and the
-API), now (`oncall_now`, the same answer from the shared cache) and now, next and after
-(the dashboard)."""
+API, which caches the answer for now) and now, next and after (the dashboard)."""
 
 import datetime as dt
 from collections import defaultdict
@@ -9,16 +8,11 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 
 from shifts.models import Override, Rotation, Shift
 from shifts.schedule import Segment, effective_segments
 from shifts.selectors.shifts import OVERRIDES, turns
-from teams.cache_versions import team_cache_get, team_cache_set
 from teams.models import Team
-
-# Writes that bypass the services (the admin) show in the cached answer within this.
-ONCALL_CACHE_MAX_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -116,23 +110,6 @@ def oncall_at(*, team: Team, at: dt.datetime, rotation_id: int | None = None) ->
         covering_for=assignee if covered else None,
         changes_at=min(t for t in (end_at, row.next_cover_at, row.next_shift_at) if t),
     )
-
-
-def oncall_now(*, team: Team, rotation_id: int | None = None) -> OnCall | None:
-    """`oncall_at` now, from the shared cache until the answer's `changes_at` or until
-    the team's cache version changes (every write to shifts, covers, rotations, leave
-    re-plans and memberships bumps it): no query on a hit. "Nobody" is not cached."""
-    now = timezone.now()
-    key = f"oncall:{team.pk}:{rotation_id or ''}"
-    version, cached = team_cache_get(team_id=team.pk, key=key)
-    if cached is not None and cached[0] <= now < cached[1].changes_at:
-        hit: OnCall = cached[1]
-        return hit
-    found = oncall_at(team=team, at=now, rotation_id=rotation_id)
-    if found is not None:
-        seconds = min((found.changes_at - now).total_seconds(), ONCALL_CACHE_MAX_SECONDS)
-        team_cache_set(key=key, version=version, value=(now, found), timeout=seconds)
-    return found
 
 
 @dataclass

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from incidents.models import ActionItem
 from meetings import reminders, selectors
 from meetings.models import Meeting, MeetingReport, ReportRevision, Topic
-from meetings.services import report_editor, reports
+from meetings.services import report_editor, report_input, reports
 from meetings.services import series as series_services
 from outbox.models import OutboundEmail
 from outbox.services import email_send
 from teams.models import Membership
+from teams.selectors import person_name
 from tests.meetings.factories import make_series, meeting_on
 from tests.teams.factories import MembershipFactory
 
@@ -23,22 +24,22 @@ MONDAY = dt.date(2027, 3, 22)
 def editor_state(report):
     """What an editor loaded: the report's and each topic's version, base and values."""
     report.refresh_from_db()
-    data = report_editor.ReportInput(
+    data = report_input.ReportInput(
         version=report.version,
-        base=report_editor.fingerprint(reports.report_values(report)),
+        base=report_input.fingerprint(reports.report_values(report)),
         attendees=report.attendees,
         notes=report.notes,
     )
     for topic in report.topics.order_by("position", "pk"):
         items = [link.action_item for link in topic.action_links.select_related("action_item")]
-        given = report_editor.TopicInput(
+        given = report_input.TopicInput(
             id=topic.pk,
             version=topic.version,
-            base=report_editor.fingerprint(reports.topic_values(topic, items)),
+            base=report_input.fingerprint(reports.topic_values(topic, items)),
             **{name: getattr(topic, name) for name in reports.TOPIC_FIELDS},
         )
         given.items = [
-            report_editor.ItemInput(
+            report_input.ItemInput(
                 id=item.pk,
                 title=item.title,
                 owner_id=item.owner_id,
@@ -170,7 +171,7 @@ def test_action_items_are_created_in_incidents_with_their_source(report, member,
     settings.SITE_URL = "https://desk.example.org"
     topic = reports.topic_add(report=report, user=member, title="Draining")
     data = editor_state(report)
-    data.topics[0].new_item = report_editor.NewItemInput(
+    data.topics[0].new_item = report_input.NewItemInput(
         title="Drain vocms0256", owner_id=member.pk, due_on=dt.date(2027, 3, 24),
         needs_github_issue=True,
     )  # fmt: skip
@@ -198,7 +199,7 @@ def test_an_owner_outside_the_team_is_refused_at_that_field(report, member, outs
     topic = reports.topic_add(report=report, user=member, title="T")
     data = editor_state(report)
     data.topics[0].decision = "Saved all the same"
-    data.topics[0].new_item = report_editor.NewItemInput(
+    data.topics[0].new_item = report_input.NewItemInput(
         title="x", owner_id=outsider.pk, prefix=f"topic-{topic.pk}-new-"
     )
     result = report_editor.report_save(report=report, user=member, data=data)
@@ -383,3 +384,59 @@ def test_no_reminder_for_published_cancelled_or_uncovered_meetings(series, team,
     meeting_on(other, MONDAY)
     with time_machine.travel(dt.datetime(2027, 4, 1, 12, 0, tzinfo=UTC), tick=False):
         assert reminders.reminders_due_ids() == []
+
+
+def test_the_revision_of_a_save_is_the_report_as_read_again(report, member, lead):
+    first = reports.topic_add(report=report, user=member, title="One")
+    reports.topic_action_item_add(topic=first, user=member, title="Item", owner=member)
+    reports.topic_add(report=report, user=member, title="Two")
+    data = editor_state(report)
+    given = data.topics[0]
+    given.discussion = "Typed"
+    given.items[0].owner, given.items[0].done = "lead", True
+    given.new_item = report_input.NewItemInput(title="New", owner="member", key="row-1")
+    report_editor.report_save(report=report, user=member, data=data)
+    report.refresh_from_db()
+    saved = report.revisions.get().snapshot
+    assert saved == reports.report_snapshot(report)
+    assert [topic["title"] for topic in saved["topics"]] == ["One", "Two"]
+    assert saved["topics"][0]["discussion"] == "Typed"
+    assert [(i["title"], i["owner"], i["status"]) for i in saved["topics"][0]["items"]] == [
+        ("Item", person_name(lead), "done"),
+        ("New", person_name(member), "open"),
+    ]
+
+
+def test_an_item_keeps_an_owner_who_left_until_someone_changes_it(report, member, team):
+    leaver = MembershipFactory(team=team).user
+    topic = reports.topic_add(report=report, user=member, title="T")
+    item = reports.topic_action_item_add(topic=topic, user=member, title="Item", owner=leaver)
+    Membership.objects.filter(user=leaver).update(is_active=False)
+    data = editor_state(report)
+    data.topics[0].items[0].owner = leaver.username  # as the editor shows it
+    data.topics[0].items[0].title = "Renamed"
+    result = report_editor.report_save(report=report, user=member, data=data)
+    assert result.errors == {}
+    item.refresh_from_db()
+    assert (item.title, item.owner) == ("Renamed", leaver)
+
+
+def test_only_the_newest_revisions_are_kept(report, member):
+    oldest = dt.datetime(2020, 1, 1, tzinfo=UTC)
+    ReportRevision.objects.bulk_create(
+        ReportRevision(
+            report=report,
+            kind=ReportRevision.Kind.SAVE,
+            version=1,
+            author=member,
+            saved_at=oldest + dt.timedelta(minutes=n),
+            snapshot={},
+        )
+        for n in range(reports.REVISIONS_KEPT - 1)
+    )
+    reports.revision_record(report=report, user=member)
+    assert report.revisions.count() == reports.REVISIONS_KEPT
+    assert report.revisions.filter(saved_at=oldest).exists()
+    reports.revision_record(report=report, user=member, kind=ReportRevision.Kind.RESTORE)
+    assert report.revisions.count() == reports.REVISIONS_KEPT
+    assert not report.revisions.filter(saved_at=oldest).exists()

@@ -5,7 +5,7 @@ import time_machine
 
 from incidents.models import ActionItem
 from meetings.models import Meeting, MeetingReport, MeetingSeries, ReportRevision, Topic
-from meetings.services import report_editor, reports
+from meetings.services import report_editor, report_input, reports
 from tests.github_sync.factories import GitHubIssueFactory, IssueLinkFactory
 from tests.meetings.factories import make_series, meeting_on
 from tests.meetings.htmlform import form_fields
@@ -238,7 +238,7 @@ def test_autosave_answers_with_the_saved_state_and_new_versions(user_client, mem
     assert (topic.decision, topic.version) == ("Go ahead", 2)
     # The same post again (nothing new typed) changes nothing.
     fields[f"topic-{topic.pk}-version"] = ["2"]
-    fields[f"topic-{topic.pk}-base"] = [report_editor.fingerprint(reports.topic_values(topic, []))]
+    fields[f"topic-{topic.pk}-base"] = [report_input.fingerprint(reports.topic_values(topic, []))]
     client.post(f"{url}autosave/", fields, **HTMX)
     topic.refresh_from_db()
     assert topic.version == 2

@@ -5,12 +5,16 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from shifts.models import Override, Shift
 from shifts.services import leave, rotations, swaps
 from shifts.services import shifts as shift_services
 from teams import services as team_services
+from teams.access import team_access_cached
+from teams.cache_versions import team_cache_key
+from teams.models import Membership, Team
 from tests.shifts.factories import rotation
 from tests.teams.factories import MembershipFactory, UserFactory
 
@@ -46,27 +50,120 @@ def current(rot) -> Shift:
     return Shift.objects.get(rotation=rot, slot=1)
 
 
-def test_a_repeated_question_costs_no_query_for_the_answer(
-    ask, rot, lead, django_assert_num_queries
-):
+def test_a_repeated_question_costs_no_query(ask, rot, lead, django_assert_num_queries):
     with django_assert_num_queries(2):  # the team with the caller's role, the shift
         first = ask()
-    with django_assert_num_queries(1):  # the team with the caller's role only
+    # The process knows the team's id now: the caller's access is cached on this one.
+    with django_assert_num_queries(1):
         again = ask()
-    assert first["person"]["username"] == again["person"]["username"] == "lead"
-    assert again["end_at"] == "2027-01-18T08:00:00Z"
-    assert again["at"] == "2027-01-13T12:00:00Z"
+    with django_assert_num_queries(0):
+        cached = ask()
+    assert first == again
+    assert cached == again
+    assert cached["person"]["username"] == "lead"
+    assert cached["end_at"] == "2027-01-18T08:00:00Z"
+    assert cached["at"] == "2027-01-13T12:00:00Z"
 
 
-def test_with_a_token_a_hit_costs_the_token_and_the_access_query(
+def test_with_a_token_a_hit_costs_the_token_only(
     api_client, rot, member, django_assert_num_queries
 ):
     token = Token.objects.create(user=member)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     api_client.get(URL)
-    with django_assert_num_queries(2):  # the token with its user, the team with the role
+    api_client.get(URL)
+    with django_assert_num_queries(1):  # the token with its user
         body = api_client.get(URL).json()
     assert body["person"]["username"] == "lead"
+    api_client.get(URL)
+    cache.delete(team_cache_key(team_id=rot.team_id, name="oncall:"))
+    with django_assert_num_queries(2):  # a miss: the token and the shift
+        assert api_client.get(URL).json() == body
+
+
+def _removed(*, team, member, **_):
+    team_services.membership_update(
+        membership=Membership.objects.get(team=team, user=member), is_active=False
+    )
+
+
+def _removed_in_the_admin(*, team, member, **_):
+    Membership.objects.get(team=team, user=member).delete()
+
+
+def _team_deleted(*, team, **_):
+    team.delete()
+
+
+@pytest.mark.parametrize("change", [_removed, _removed_in_the_admin, _team_deleted])
+def test_losing_access_is_a_404_at_once_even_with_a_cached_answer(
+    api_as, team, rot, member, change, django_capture_on_commit_callbacks
+):
+    client = api_as(member)
+    for _ in range(3):
+        assert client.get(URL).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        change(team=team, member=member)
+    response = client.get(URL)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such team."}
+
+
+def test_a_role_change_takes_effect_at_once(
+    api_as, team, rot, member, lead, django_capture_on_commit_callbacks
+):
+    other = Team.objects.create(slug="other", name="Other")
+    Membership.objects.create(team=other, user=member, role=Membership.Role.LEAD)
+    Membership.objects.create(team=other, user=lead, role=Membership.Role.LEAD)
+    rotation(other, [member], now=NOW)
+    client = api_as(member)
+    for _ in range(3):
+        assert client.get("/api/v1/teams/other/oncall/").status_code == 200
+    read = team_access_cached(user=member, slug="other")
+    assert read.access.is_lead
+    with django_capture_on_commit_callbacks(execute=True):
+        team_services.membership_update(
+            membership=Membership.objects.get(team=other, user=member), role=Membership.Role.MEMBER
+        )
+    again = team_access_cached(user=member, slug="other")
+    assert again.access.role == Membership.Role.MEMBER
+    assert not again.access.is_lead
+
+
+def test_a_renamed_slug_and_a_new_team_under_the_old_one_answer_for_themselves(
+    api_as, team, rot, member, lead, django_capture_on_commit_callbacks
+):
+    client = api_as(member)
+    for _ in range(3):
+        assert client.get(URL).json()["team"] == "ops"
+    with django_capture_on_commit_callbacks(execute=True):
+        team_services.team_update(team=team, slug="ops-old")
+        newcomer = Team.objects.create(slug="ops", name="New ops")
+        Membership.objects.create(team=newcomer, user=member)
+    body = client.get(URL).json()
+    assert (body["team"], body["person"]) == ("ops", None)
+    assert client.get("/api/v1/teams/ops-old/oncall/").json()["person"]["username"] == "lead"
+
+
+def test_a_team_made_private_is_a_404_at_once_for_a_stranger(
+    api_as, team, rot, outsider, django_capture_on_commit_callbacks
+):
+    team_services.team_update(team=team, visibility=Team.Visibility.INTERNAL)
+    client = api_as(outsider)
+    for _ in range(3):
+        assert client.get(URL).json()["person"]["username"] == "lead"
+    with django_capture_on_commit_callbacks(execute=True):
+        team.visibility = Team.Visibility.PRIVATE
+        team.save()  # as the admin does
+    assert client.get(URL).status_code == 404
+
+
+def test_a_stranger_to_a_private_team_gets_the_404_every_time(api_as, team, rot, outsider):
+    client = api_as(outsider)
+    for _ in range(3):
+        response = client.get(URL)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No such team."}
 
 
 def test_a_cover_changes_the_answer_at_once(
