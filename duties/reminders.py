@@ -85,7 +85,6 @@ def access_reminder_send(*, user_id: int, shift_id: int) -> OutboundEmail | None
         "shift": shift,
         "team": shift.team,
         "titles": titles,
-        "start_local": shift.start_at.astimezone(zone(shift.team.time_zone)),
         "site_url": settings.SITE_URL,
     }
     email, _ = email_queue(

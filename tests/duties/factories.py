@@ -16,9 +16,7 @@ MONDAY = dt.date(2027, 3, 22)
 
 def crew(team):
     """expert and a second member beside the `member` and `lead` fixtures' people."""
-    expert = MembershipFactory(
-        team=team, role=Membership.Role.EXPERT, user__username="expert"
-    ).user
+    expert = MembershipFactory(team=team, role=Membership.Role.EXPERT, user__username="expert").user
     other = MembershipFactory(team=team, role=Membership.Role.MEMBER, user__username="other").user
     return expert, other
 

@@ -28,7 +28,9 @@ def weekly_shift(zone_name: str, monday: dt.date) -> tuple[dt.datetime, dt.datet
 def test_a_daily_duty_falls_on_each_team_day_of_a_dst_week(zone_name, monday, change_sunday):
     start, end, tz = weekly_shift(zone_name, monday)
     assert (end - start) != dt.timedelta(days=7)  # the week really has a DST change
-    days = [o.on for o in occurrences(duty_id=1, cadence="daily", start_at=start, end_at=end, tz=tz)]
+    days = [
+        o.on for o in occurrences(duty_id=1, cadence="daily", start_at=start, end_at=end, tz=tz)
+    ]
     assert days == [monday + dt.timedelta(days=n) for n in range(7)]
     assert days[-1] == change_sunday
     working = occurrences(

@@ -51,7 +51,13 @@ def test_tick_without_javascript_then_see_it_on_the_shift_page(user_client, on_s
         client = user_client(member)
         response = client.post(
             tick_url(shift),
-            {"duty": support.pk, "occurs_on": "2027-03-24", "state": "done", "note": "12k", "next": "/"},
+            {
+                "duty": support.pk,
+                "occurs_on": "2027-03-24",
+                "state": "done",
+                "note": "12k",
+                "next": "/",
+            },
         )
         assert response.status_code == 302 and response["Location"] == "/"
         page = client.get(shift.get_absolute_url()).content.decode()
@@ -112,9 +118,7 @@ def many_duties(team, rot, shift, member, size):
     series = make_series(team, title="CompOps", now=NOW, start_time=dt.time(17))
     for number in range(size):
         duty(rot, f"Daily {number}", Duty.Cadence.DAILY, position=number + 2)
-        meeting_duty = duty(
-            rot, f"Follow {number}", Duty.Cadence.AT_MEETING, meeting_series=series
-        )
+        meeting_duty = duty(rot, f"Follow {number}", Duty.Cadence.AT_MEETING, meeting_series=series)
         services.duty_check_record(
             duty=meeting_duty, shift=shift, occurs_on=MONDAY, actor=member, note=f"n{number}"
         )
@@ -194,7 +198,10 @@ def test_the_access_checklist_page(user_client, team, member, lead, outsider):
     assert client.post("/duties/ops/access/", {"requirement": cern.pk}).status_code == 302
     grant = cern.grants.get()
     assert grant.user == member
-    assert client.post("/duties/ops/access/", {"action": "confirm", "grant": grant.pk}).status_code == 403
+    assert (
+        client.post("/duties/ops/access/", {"action": "confirm", "grant": grant.pk}).status_code
+        == 403
+    )
     lead_page = user_client(lead).get("/duties/ops/access/").content.decode()
     assert 'id="access-grants"' in lead_page
     user_client(lead).post("/duties/ops/access/", {"action": "confirm", "grant": grant.pk})

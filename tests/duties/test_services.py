@@ -60,7 +60,9 @@ def test_an_expert_only_duty_needs_an_expert(team, lead):
     expert, newcomer = crew(team)
     with time_machine.travel(NOW, tick=False):
         rot, shift = weekly(team, [newcomer, expert])
-        validation = duty(rot, "Validate the release", Duty.Cadence.ONCE_PER_SHIFT, expert_only=True)
+        validation = duty(
+            rot, "Validate the release", Duty.Cadence.ONCE_PER_SHIFT, expert_only=True
+        )
         with pytest.raises(PermissionDenied, match="expert"):
             services.duty_check_record(
                 duty=validation, shift=shift, occurs_on=MONDAY, actor=newcomer
