@@ -96,7 +96,7 @@ def test_bad_ticks_are_400(api_as, world, body, field):
 
 
 def test_another_teams_rows_are_unknown(api_as, world, outsider):
-    rot, shift, people = world
+    _rot, shift, people = world
     other_team = outsider.memberships.get().team
     with time_machine.travel(NOW, tick=False):
         their_rot, _ = weekly(other_team, [outsider])
@@ -123,7 +123,8 @@ def test_access_requirements_matrix(api_as, world, who, read, write):
     if write == 201:
         assert response.json()["instructions_html"] == "<p>Ask <em>IT</em>.</p>"
         again = client.post(f"{BASE}/access-requirements/", body, format="json")
-        assert again.status_code == 400 and "title" in again.json()
+        assert again.status_code == 400
+        assert "title" in again.json()
 
 
 @pytest.mark.parametrize("who", ["lead", "expert", "member", "shifter"])

@@ -35,7 +35,8 @@ def test_the_shifter_sees_today_and_what_was_missed(user_client, on_shift, membe
     # Monday ticked (hidden), Tuesday missed, Wednesday due; the once-per-shift one open.
     assert page.count('class="duty-row state-missed"') == 1
     assert page.count('class="duty-row state-due"') == 2
-    assert "Tue 23 Mar" in page and "Mon 22 Mar" in page  # the open once-per-shift duty
+    assert "Tue 23 Mar" in page
+    assert "Mon 22 Mar" in page
     assert 'href="https://monit.example.org/"' in page
 
 
@@ -59,7 +60,8 @@ def test_tick_without_javascript_then_see_it_on_the_shift_page(user_client, on_s
                 "next": "/",
             },
         )
-        assert response.status_code == 302 and response["Location"] == "/"
+        assert response.status_code == 302
+        assert response["Location"] == "/"
         page = client.get(shift.get_absolute_url()).content.decode()
     assert 'id="shift-duties"' in page
     assert "member, Wed 24 Mar 11:00" in page
@@ -96,9 +98,12 @@ def test_a_refused_tick_keeps_the_note(user_client, on_shift, member):
         bad_date = user_client(member).post(tick_url(shift), {**data, "occurs_on": "0001-01-01"})
     assert page.status_code == 400
     html = page.content.decode()
-    assert 'value="typed text"' in html and "not due on 2027-03-27" in html
-    assert fragment.status_code == 400 and "not due" in fragment.content.decode()
-    assert bad_date.status_code == 400 and "between 1970-01-01" in bad_date.content.decode()
+    assert 'value="typed text"' in html
+    assert "not due on 2027-03-27" in html
+    assert fragment.status_code == 400
+    assert "not due" in fragment.content.decode()
+    assert bad_date.status_code == 400
+    assert "between 1970-01-01" in bad_date.content.decode()
     assert not DutyCheck.objects.exists()
 
 
@@ -194,7 +199,8 @@ def test_the_access_checklist_page(user_client, team, member, lead, outsider):
     )
     client = user_client(member)
     page = client.get("/duties/ops/access/").content.decode()
-    assert "<strong>IT</strong>" in page and "I have it" in page
+    assert "<strong>IT</strong>" in page
+    assert "I have it" in page
     assert client.post("/duties/ops/access/", {"requirement": cern.pk}).status_code == 302
     grant = cern.grants.get()
     assert grant.user == member

@@ -97,7 +97,7 @@ def test_a_day_the_duty_does_not_fall_on_is_refused(on_shift, member, day, messa
 
 
 def test_bad_duties_are_refused(on_shift, team, member, outsider):
-    rot, shift = on_shift
+    rot, _shift = on_shift
     with pytest.raises(ValidationError, match="meeting series"):
         duty(rot, "Follow CompOps", Duty.Cadence.AT_MEETING)
     with pytest.raises(ValidationError, match="Only a duty"):

@@ -18,7 +18,7 @@ def test_summary_of_a_shift(team, member, lead, weeks, django_assert_num_queries
         rot, first = weekly(team, [member, lead], start_on=MONDAY - dt.timedelta(weeks=weeks - 1))
         shift = rot.shifts.get(start_at__lte=NOW, end_at__gt=NOW)
     support = duty(rot)
-    disk = duty(rot, "Disk space", Duty.Cadence.DAILY, expert_only=True)
+    duty(rot, "Disk space", Duty.Cadence.DAILY, expert_only=True)
     with time_machine.travel(NOW, tick=False):
         services.duty_check_record(duty=support, shift=shift, occurs_on=MONDAY, actor=member)
         services.duty_check_record(
@@ -49,7 +49,7 @@ def test_summary_of_a_shift(team, member, lead, weeks, django_assert_num_queries
 
 def test_a_period_cuts_by_team_noon(team, member, lead):
     with time_machine.travel(NOW, tick=False):
-        rot, shift = weekly(team, [member, lead])
+        rot, _shift = weekly(team, [member, lead])
     duty(rot, "Every day", Duty.Cadence.DAILY)
     # Saturday 27 00:00 to Monday 29 00:00 Zurich (the DST Sunday is 23 hours long).
     start = dt.datetime(2027, 3, 26, 23, tzinfo=UTC)
