@@ -41,7 +41,7 @@ def week_before(start_at: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
 
 def reminders_due(*, now: dt.datetime) -> list[Due]:
     """Who must be reminded now: people starting a shift (or a cover) within a local
-    week who lack required access. Four queries, whatever the number of teams."""
+    week who lack required access: two queries, and two per team with someone starting."""
     shifts = list(
         Shift.objects.filter(start_at__gt=now, start_at__lte=now + FETCH_AHEAD)
         .exclude(assignee=None)
