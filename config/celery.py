@@ -48,6 +48,11 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         name="remind the shifter of support requests past the team's target",
     )
     sender.add_periodic_task(
+        crontab(minute=5),
+        sender.signature("duties.tasks.access_reminders_fanout"),
+        name="remind people on shift in a week of the access they lack",
+    )
+    sender.add_periodic_task(
         6 * 3600.0,
         sender.signature("meetings.tasks.materialize_all"),
         name="materialise meeting occurrences",

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("github_sync.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("shifts.api_urls")),
+    path("", include("duties.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("github/", include("github_sync.urls")),
     path("meetings/", include("meetings.urls")),
     path("shifts/", include("shifts.urls")),
+    path("duties/", include("duties.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),
     path(
         "accounts/profile/feed-token/",

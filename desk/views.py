@@ -3,15 +3,17 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from deployments import selectors as deployment_selectors
+from duties import selectors as duty_selectors
 from github_sync import selectors as github_selectors
 from incidents import selectors as incident_selectors
 from meetings import selectors as meeting_selectors
 from shifts.selectors import oncall as shift_oncall
 from teams import selectors as team_selectors
+from teams.models import Membership
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    memberships = team_selectors.memberships_for_user(user=request.user)
+    memberships = list(team_selectors.memberships_for_user(user=request.user))
     now = timezone.now()
     teams = team_selectors.teams_for_user(user=request.user)
     oncall = shift_oncall.upcoming_for_teams(teams=teams, now=now)
@@ -25,6 +27,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             and segment.person.pk == request.user.pk
         }
     )
+    experts = {
+        m.team_id
+        for m in memberships
+        if request.user.is_staff or m.role in (Membership.Role.EXPERT, Membership.Role.LEAD)
+    }
     context = {
         "memberships": memberships,
         "now": now,
@@ -32,6 +39,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "on_shift": bool(on_shift_in),
         "support_waiting": incident_selectors.support_requests_waiting_for_teams(
             team_ids=on_shift_in, now=now, limit=20
+        ),
+        "today_duties": duty_selectors.today_for_shifter(
+            user=request.user, oncall=oncall, expert_team_ids=experts, now=now
         ),
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],

@@ -139,16 +139,18 @@ class BoundedModelSerializer(serializers.ModelSerializer[M]):
 
 
 class TeamRecordField(serializers.PrimaryKeyRelatedField[Model]):
-    """A record of the URL's team by id (an incident, a knowledge entry, ...)."""
+    """A record of the URL's team by id (an incident, a knowledge entry, ...).
+    `team_path` reaches the team of a model without its own (`rotation__team`)."""
 
-    def __init__(self, *, model: type[Model], **kwargs: Any) -> None:
+    def __init__(self, *, model: type[Model], team_path: str = "team", **kwargs: Any) -> None:
         self.model = model
+        self.team_path = team_path
         super().__init__(**kwargs)
 
     def get_queryset(self) -> QuerySet[Model]:
         team = context_team(self)
         rows = self.model._default_manager.all()
-        return rows.filter(team=team) if team else rows.none()
+        return rows.filter(**{self.team_path: team}) if team else rows.none()
 
 
 class TeamMemberField(UsernameField):

@@ -9,11 +9,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from shifts.models import Override, Rotation, Shift, ShiftEvent, SwapRequest, Unavailability
+from shifts.panels import shift_warnings
 from shifts.schedule import Cover, Segment, Turn, effective_segments
 from shifts.selectors.leave import unavailability_for_team
 from shifts.selectors.swaps import swap_requests_for_team
 from teams.models import Team
-from teams.selectors import AnyUser
+from teams.selectors import AnyUser, person_name
 from teams.timezones import zone
 
 
@@ -103,6 +104,7 @@ class ScheduleRow:
     holidays: list[Unavailability]
     is_current: bool
     pending_swaps: list[SwapRequest] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def schedule_rows(
@@ -151,4 +153,24 @@ def schedule_rows(
                 pending_swaps=swaps[shift.pk],
             )
         )
+    _warn_coming(rows=result, team=rotation.team, now=now)
     return result
+
+
+def _warn_coming(*, rows: list[ScheduleRow], team: Team, now: dt.datetime) -> None:
+    """What the apps above say about the people of shifts not over yet (e.g. missing
+    access), one registry call for the whole page."""
+    coming = [row for row in rows if row.shift.end_at > now]
+    people = {s.person.pk: s.person for row in coming for s in row.segments if s.person}
+    warnings = shift_warnings(team=team, user_ids=list(people))
+    for row in coming:
+        for pk in dict.fromkeys(s.person.pk for s in row.segments if s.person):
+            row.warnings.extend(
+                f"{person_name(people[pk])}: {line}" for line in warnings.get(pk, [])
+            )
+
+
+def people_warnings(*, team: Team, people: list[User]) -> list[str]:
+    """The registry's warnings about these people, one line each, named."""
+    warnings = shift_warnings(team=team, user_ids=[p.pk for p in people])
+    return [f"{person_name(p)}: {line}" for p in people for line in warnings.get(p.pk, [])]

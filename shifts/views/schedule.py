@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import selectors as incident_selectors
 from shifts.forms import OverrideForm, SwapRequestForm
+from shifts.panels import shift_panels
 from shifts.selectors import rotations as rotation_selectors
 from shifts.selectors import shifts as shift_selectors
 from shifts.services import shifts as shift_services
@@ -19,6 +20,7 @@ from teams.access import team_access
 from teams.bounds import is_sane_date
 from teams.forms import add_service_error
 from teams.requests import AuthenticatedRequest
+from teams.selectors import team_members
 from teams.timezones import zone
 
 SCHEDULE_ROWS = 30
@@ -92,14 +94,26 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         else:
             messages.success(request, "Swap request sent.")
             return redirect("shifts:swaps", slug=slug)
+    can_swap = shift.assignee_id == request.user.pk and shift.start_at > now
+    can_cover = shift.assignee_id == request.user.pk or access.is_lead
+    # Who could be put on this shift (the assignee, a cover, a swap partner) and lacks
+    # something the apps above require (e.g. access): said next to the forms.
+    warnings = []
+    if shift.end_at > now:
+        people = list(team_members(team=team)) if can_swap or can_cover else []
+        if shift.assignee and shift.assignee not in people:
+            people.insert(0, shift.assignee)
+        warnings = shift_selectors.people_warnings(team=team, people=people)
     context = {
         "team": team,
         "shift": shift,
         "segments": shift_selectors.segments_of(shift=shift),
+        "panels": shift_panels(shift),
+        "warnings": warnings,
         "override_form": override_form,
         "swap_form": swap_form,
-        "can_swap": shift.assignee_id == request.user.pk and shift.start_at > now,
-        "can_cover": shift.assignee_id == request.user.pk or access.is_lead,
+        "can_swap": can_swap,
+        "can_cover": can_cover,
         # What happened on this shift, from the incidents log (shifts sits above incidents).
         "incidents": incident_selectors.incident_list(
             team=team, filters={"since": shift.start_at, "until": shift.end_at}
