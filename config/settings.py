@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "github_sync",
     "meetings",
     "shifts",
+    "handover",
     "desk",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("github/", include("github_sync.urls")),
     path("meetings/", include("meetings.urls")),
     path("shifts/", include("shifts.urls")),
+    path("handover/", include("handover.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),
     path(
         "accounts/profile/feed-token/",
