@@ -38,6 +38,11 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         900.0, sender.signature("meetings.tasks.reminders_sweep"), name="meeting report reminders"
     )
     sender.add_periodic_task(
+        900.0,
+        sender.signature("handover.tasks.ack_reminders_sweep"),
+        name="remind the incoming shifter of an unacknowledged handover note",
+    )
+    sender.add_periodic_task(
         6 * 3600.0,
         sender.signature("meetings.tasks.materialize_all"),
         name="materialise meeting occurrences",

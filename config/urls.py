@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("github_sync.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("shifts.api_urls")),
+    path("", include("handover.api_urls")),
 ]
 
 urlpatterns = [

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from deployments import selectors as deployment_selectors
 from github_sync import selectors as github_selectors
+from handover.dashboard import handover_panel
 from incidents import selectors as incident_selectors
 from meetings import selectors as meeting_selectors
 from shifts.selectors import oncall as shift_oncall
@@ -18,6 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "now": now,
         "oncall": shift_oncall.upcoming_for_teams(teams=teams, now=now),
+        "handover": handover_panel(user=request.user, teams=teams, now=now),
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
         "campaigns": deployment_selectors.campaigns_active_for_teams(teams=teams)[:10],

@@ -6,3 +6,9 @@ class HandoverConfig(AppConfig):
 
     name = "handover"
     verbose_name = "Handover notes"
+
+    def ready(self) -> None:
+        from handover.selectors import shift_panel_context
+        from shifts.extensions import register_shift_panel
+
+        register_shift_panel(template="handover/_shift_panel.html", context=shift_panel_context)

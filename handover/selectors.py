@@ -3,10 +3,12 @@ access check: the note of another team's shift is a 404."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from handover.models import HandoverNote
 from handover.services import NOTE_RELATED_ALL
@@ -48,6 +50,16 @@ def note_roles(*, note: HandoverNote, access: TeamAccess, user: User) -> NoteRol
         and not note.is_acknowledged
         and (user.pk == note.incoming_id or access.is_lead),
     )
+
+
+def shift_panel_context(shift: Shift, access: TeamAccess) -> dict[str, Any] | None:
+    """The shift page's link to the note and its state (members only; one query)."""
+    if not access.is_member and not (access.is_staff and access.is_authenticated):
+        return None
+    note = HandoverNote.objects.filter(shift=shift).only("finalised_at", "acknowledged_at").first()
+    label = note.state if note is not None else "not started"
+    url = reverse("handover:note", kwargs={"slug": shift.team.slug, "shift_id": shift.pk})
+    return {"state": label, "url": url}
 
 
 def note_summary(*, note: HandoverNote, now: dt.datetime) -> PeriodSummary:

@@ -23,7 +23,7 @@ from teams.models import Membership
 from teams.updates import model_update
 
 NOTE_TEXT_MAX = 50_000
-NOTE_RELATED = ("shift__team", "shift__assignee", "team", "outgoing", "incoming")
+NOTE_RELATED = ("shift__team", "shift__rotation", "shift__assignee", "team", "outgoing", "incoming")
 NOTE_RELATED_ALL = (*NOTE_RELATED, "finalised_by", "acknowledged_by", "updated_by")
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import selectors as incident_selectors
+from shifts.extensions import shift_panels
 from shifts.forms import OverrideForm, SwapRequestForm
 from shifts.selectors import rotations as rotation_selectors
 from shifts.selectors import shifts as shift_selectors
@@ -107,6 +108,8 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         "support_stats": incident_selectors.support_response_stats(
             team=team, periods=[("This shift", shift.start_at, shift.end_at)]
         ),
+        # What apps above this one show here (the handover note): see shifts/extensions.py.
+        "panels": shift_panels(shift=shift, access=access),
     }
     return render(request, "shifts/shift_detail.html", context)
 
