@@ -57,9 +57,10 @@ def hours(value: float | None) -> str:
 
 
 def _list(style: Style, title: str, rows: Sequence[str], *, level: int = 3) -> list[str]:
-    """A titled list with its count; "none" when empty."""
-    lines = style.heading(level, f"{title} ({len(rows)})")
-    return lines + ([f"- {row}" for row in rows] if rows else ["none"])
+    """A titled list with its count; one short line when empty."""
+    if not rows:
+        return ["", f"{title}: none."]
+    return style.heading(level, f"{title} ({len(rows)})") + [f"- {row}" for row in rows]
 
 
 def _incident(style: Style, line: IncidentLine) -> str:

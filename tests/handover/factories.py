@@ -110,8 +110,11 @@ def busy_period(
         )
 
     # Meetings: Monday 16:00 (report published, a decision), Friday 16:00 (no report) ---
-    monday = make_series(team, title="WMCore weekly", now=start)
-    friday = make_series(team, title="Friday sync", rrule="FREQ=WEEKLY;BYDAY=FR", now=start)
+    since = (start - 30 * D).date()
+    monday = make_series(team, title="WMCore weekly", now=start, starts_on=since)
+    friday = make_series(
+        team, title="Friday sync", rrule="FREQ=WEEKLY;BYDAY=FR", now=start, starts_on=since
+    )
     held = Meeting.objects.get(series=monday, start_at__gte=start, start_at__lt=end)
     report = MeetingReport.objects.create(
         meeting=held, status=MeetingReport.Status.PUBLISHED, published_at=held.end_at
@@ -124,7 +127,9 @@ def busy_period(
         series=monday, start_at__gte=end, start_at__lt=end + 7 * D
     )
     for n in range(scale):
-        series = make_series(team, title=f"Busy series {n}", rrule="FREQ=DAILY", now=start)
+        series = make_series(
+            team, title=f"Busy series {n}", rrule="FREQ=DAILY", now=start, starts_on=since
+        )
         for meeting in Meeting.objects.filter(series=series, start_at__gte=start, start_at__lt=end):
             draft = MeetingReport.objects.create(meeting=meeting)
             Topic.objects.create(report=draft, title=f"t{n}", decision=f"Decided {n}")

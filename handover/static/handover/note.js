@@ -110,6 +110,7 @@
     setVersion(conflictVersion);
     hideConflict();
     keep();
+    setState("dirty");
     save();
   });
   document.getElementById("take-theirs").addEventListener("click", function () {
