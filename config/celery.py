@@ -53,6 +53,11 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         name="remind people on shift in a week of the access they lack",
     )
     sender.add_periodic_task(
+        900.0,
+        sender.signature("handover.tasks.ack_reminders_sweep"),
+        name="remind the incoming shifter of an unacknowledged handover note",
+    )
+    sender.add_periodic_task(
         6 * 3600.0,
         sender.signature("meetings.tasks.materialize_all"),
         name="materialise meeting occurrences",

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "meetings",
     "shifts",
     "duties",
+    "handover",
     "desk",
 ]
 
@@ -365,6 +366,11 @@ MEETINGS_HORIZON_DAYS = env.int("MEETINGS_HORIZON_DAYS", default=120)
 # The live report editor posts every topic and action item in one form (a 50-topic,
 # 100-item report is ~1,500 fields); Django's default cap is 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10000)
+
+# --- handover notes ----------------------------------------------------------------------
+# A finalised note not acknowledged this many hours after the handover (or after it was
+# finalised, if later) reminds the incoming person, once.
+HANDOVER_ACK_REMINDER_HOURS = env.int("HANDOVER_ACK_REMINDER_HOURS", default=4)
 
 # --- calendar feeds ----------------------------------------------------------------------
 # How far back the .ics feeds reach (days); forward they reach the materialised horizon.

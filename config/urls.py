@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("meetings.api_urls")),
     path("", include("shifts.api_urls")),
     path("", include("duties.api_urls")),
+    path("", include("handover.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("shifts/", include("shifts.urls")),
     path("duties/", include("duties.urls")),
+    path("handover/", include("handover.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),
     path(
         "accounts/profile/feed-token/",

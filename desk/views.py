@@ -5,6 +5,7 @@ from django.utils import timezone
 from deployments import selectors as deployment_selectors
 from duties import selectors as duty_selectors
 from github_sync import selectors as github_selectors
+from handover.dashboard import handover_panel
 from incidents import selectors as incident_selectors
 from meetings import selectors as meeting_selectors
 from shifts.selectors import oncall as shift_oncall
@@ -43,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today_duties": duty_selectors.today_for_shifter(
             user=request.user, oncall=oncall, expert_team_ids=experts, now=now
         ),
+        "handover": handover_panel(user=request.user, teams=teams, now=now),
         "my_action_items": incident_selectors.action_items_open_for_user(user=request.user)[:20],
         "team_incidents": incident_selectors.incidents_open_for_teams(teams=teams)[:20],
         "campaigns": deployment_selectors.campaigns_active_for_teams(teams=teams)[:10],

@@ -15,7 +15,7 @@ from duties.occurrences import AT_MEETING, ONCE_PER_SHIFT, Occurrence, occurrenc
 from meetings.models import Meeting
 from shifts.models import Shift
 from shifts.selectors.oncall import UpcomingRotation
-from teams.access import AnyUser
+from teams.access import AnyUser, TeamAccess
 from teams.models import Team
 from teams.selectors import person_name
 from teams.timezones import zone
@@ -186,7 +186,7 @@ class ShiftDutiesPanel:
     rows: list[DutyRow]
 
 
-def shift_duties_panel(shift: Shift) -> ShiftDutiesPanel:
+def shift_duties_panel(shift: Shift, access: TeamAccess) -> ShiftDutiesPanel:
     """The shift page's duties: every occurrence, who ticked it when (three queries)."""
     return ShiftDutiesPanel(rows=duty_rows(spans=[span_of(shift, shift.team)], now=timezone.now()))
 

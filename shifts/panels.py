@@ -1,8 +1,9 @@
 """What apps above `shifts` add to its pages, without an import.
 
-- Shift panels: an upper app registers `load(shift)` (a constant number of queries) and
-  the template that shows its answer; the shift page renders each with `panel` set to
-  the answer (and the page's context). `duties` shows the duties done this way.
+- Shift panels: an upper app registers `load(shift, access)` (a constant number of
+  queries; None shows nothing) and the template that shows its answer; the shift page
+  renders each with `panel` set to the answer (and the page's context). `duties` shows
+  the duties done this way, `handover` the link to the shift's handover note.
 - Shift warnings: an upper app registers `warn(team, user_ids)` returning, for the people
   it has something to say about, lines of warning (a constant number of queries). The
   schedule warns on the rows of coming shifts, the shift page next to the swap and cover
@@ -13,14 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from shifts.models import Shift
+from teams.access import TeamAccess
 from teams.models import Team
 
 Warn = Callable[[Team, Sequence[int]], dict[int, list[str]]]
+Load = Callable[[Shift, TeamAccess], object | None]
 
 
 @dataclass(frozen=True)
 class ShiftPanel:
-    load: Callable[[Shift], object]
+    load: Load
     template: str
 
 
@@ -34,7 +37,7 @@ _panels: list[ShiftPanel] = []
 _warnings: list[Warn] = []
 
 
-def register_shift_panel(*, load: Callable[[Shift], object], template: str) -> None:
+def register_shift_panel(*, load: Load, template: str) -> None:
     panel = ShiftPanel(load=load, template=template)
     if panel not in _panels:
         _panels.append(panel)
@@ -45,8 +48,9 @@ def register_shift_warnings(warn: Warn) -> None:
         _warnings.append(warn)
 
 
-def shift_panels(shift: Shift) -> list[LoadedPanel]:
-    return [LoadedPanel(template=p.template, panel=p.load(shift)) for p in _panels]
+def shift_panels(*, shift: Shift, access: TeamAccess) -> list[LoadedPanel]:
+    loaded = (LoadedPanel(template=p.template, panel=p.load(shift, access)) for p in _panels)
+    return [panel for panel in loaded if panel.panel is not None]
 
 
 def shift_warnings(*, team: Team, user_ids: Sequence[int]) -> dict[int, list[str]]:

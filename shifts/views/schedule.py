@@ -108,7 +108,9 @@ def shift_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         "team": team,
         "shift": shift,
         "segments": shift_selectors.segments_of(shift=shift),
-        "panels": shift_panels(shift),
+        # What apps above this one show here (duties done, the handover note): see
+        # shifts/panels.py.
+        "panels": shift_panels(shift=shift, access=access),
         "warnings": warnings,
         "override_form": override_form,
         "swap_form": swap_form,
