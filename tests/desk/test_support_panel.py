@@ -41,7 +41,7 @@ def test_panel_for_the_shifter_in_constant_queries(
             a_team_where_i_am_on_shift(user, size)
         client = user_client(user)
         client.get("/")
-        with django_assert_num_queries(16):  # the dashboard's 14 + the waiting requests + duties
+        with django_assert_num_queries(21):  # 14 + waiting requests + duties + handover (5)
             page = client.get("/").content.decode()
     assert 'id="support-waiting-panel"' in page
     assert page.count("asker") == 2 * (size + 1)

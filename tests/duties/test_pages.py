@@ -138,16 +138,17 @@ def test_dashboard_and_shift_page_query_counts_are_constant(
         many_duties(team, rot, shift, member, size)
         client = user_client(member)
         # The dashboard's own 14 for this person plus duties, meetings and checks, and
-        # the support requests waiting for the shifter.
-        with django_assert_num_queries(18):
+        # the support requests waiting for the shifter, and the handover panel (5).
+        with django_assert_num_queries(23):
             page = client.get("/").content.decode()
         # Each daily duty: Monday and Tuesday missed, Wednesday due (the ticked meeting
         # duties of Monday are on the shift page); the base duty likewise, and the open
         # once-per-shift one.
         assert page.count('class="duty-row') == 3 * size + 4
         # The shift page's own queries plus duties, meetings and checks, and the swap and
-        # cover forms' warnings (members, required items: none, so no grants query).
-        with django_assert_num_queries(16):
+        # cover forms' warnings (members, required items: none, so no grants query), and
+        # the handover note's link.
+        with django_assert_num_queries(17):
             page = client.get(shift.get_absolute_url()).content.decode()
         assert page.count("<td>n") == size
 

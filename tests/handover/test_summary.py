@@ -156,7 +156,7 @@ def test_query_count_is_constant(team, crew, scale, django_assert_num_queries):
     rotation(team, crew, now=PLANNED)
     shift = Shift.objects.get(team=team, start_at=START)
     busy_period(team, start=START, end=END, people=crew, shift=shift, scale=scale)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         summary = period_summary_build(team=team, start_at=START, end_at=END, now=END)
     assert len(summary.incidents.opened) == 2 + 10 * scale
 
@@ -222,7 +222,7 @@ def test_dst_week_summary(db, zone_name, monday, hours, django_assert_num_querie
     )
     assert shift.end_at - shift.start_at == dt.timedelta(hours=hours)
     busy_period(team, start=shift.start_at, end=shift.end_at, people=crew, shift=shift)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         summary = period_summary_build(
             team=team, start_at=shift.start_at, end_at=shift.end_at, now=shift.end_at
         )

@@ -39,9 +39,9 @@ def test_shift_page_lists_its_incidents_and_support_times(
         first_response_at=dt.datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
     )  # fmt: skip
     client = user_client(member)
-    # 15, plus the registered panel (duties: none, one query) and the swap/cover forms'
-    # warnings (team members, required access items)
-    with django_assert_num_queries(18):
+    # 15, plus the registered panels (duties: none, one query; the handover note: one)
+    # and the swap/cover forms' warnings (team members, required access items)
+    with django_assert_num_queries(19):
         page = client.get(shift.get_absolute_url()).content.decode()
     assert f"#{inside.pk} Backlog in WorkQueueManager" in page
     assert page.count(" During ") == extra_incidents
