@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "meetings",
     "shifts",
     "handover",
+    "statusreports",
     "desk",
 ]
 

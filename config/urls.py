@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("github_sync.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("shifts.api_urls")),
+    path("", include("statusreports.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("shifts/", include("shifts.urls")),
     path("handover/", include("handover.urls")),
+    path("status-reports/", include("statusreports.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),
     path(
         "accounts/profile/feed-token/",
