@@ -76,7 +76,7 @@ def test_retrieve_matrix(as_role, role, draft_code, published_code, draft, publi
         assert (body["html"], body["text"], body["published_by"]) == ("<p>Sent</p>", "Sent", "lead")
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, [401, 404, 403, 200], strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 403, 200], strict=True)))
 def test_update_matrix(as_role, role, expected, draft):
     response = as_role(role).patch(
         f"{API}/{draft.pk}/", {"version": 1, "summary": "New words"}, format="json"
@@ -103,7 +103,7 @@ def test_stale_version_is_a_409_with_the_stored_summary(as_role, draft):
     assert set(bad.json()) >= {"version", "summary"}
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, [401, 404, 403, 200], strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 403, 200], strict=True)))
 def test_publish_matrix(as_role, role, expected, draft, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         response = as_role(role).post(f"{API}/{draft.pk}/publish/")
@@ -122,7 +122,7 @@ def test_other_teams_report_is_a_404(as_role, outsider, draft):
     assert as_role("lead").post(f"{API}/{other.pk}/publish/").status_code == 404
 
 
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, [401, 404, 403, 201], strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, [401, 404, 403, 201], strict=True)))
 def test_create_matrix(as_role, role, expected, team):
     response = as_role(role).post(f"{API}/", {"month": "2027-03"}, format="json")
     assert response.status_code == expected
