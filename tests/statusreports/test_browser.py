@@ -52,7 +52,8 @@ def test_lead_writes_reloads_and_publishes(page, screenshot):
     assert "Kept as it was sent." in published.inner_text()
     assert published.locator("strong", has_text="2.3.5").count() == 1
     path = screenshot("statusreports-published")
-    assert path.exists() and path.parent == ARTIFACTS / "screenshots"
+    assert path.exists()
+    assert path.parent == ARTIFACTS / "screenshots"
 
     report.refresh_from_db()
     assert report.state == StatusReport.State.PUBLISHED

@@ -68,10 +68,12 @@ def test_permission_matrix(
 
 def test_members_see_published_reports_and_leads_drafts_too(user_client, lead, member, reports):
     listing = user_client(member).get(LIST).content.decode()
-    assert "February 2027" in listing and "March 2027" not in listing
+    assert "February 2027" in listing
+    assert "March 2027" not in listing
     assert "Create the report" not in listing
     listing = user_client(lead).get(LIST).content.decode()
-    assert "February 2027" in listing and "March 2027" in listing
+    assert "February 2027" in listing
+    assert "March 2027" in listing
     assert "Create the report" in listing
     page = user_client(member).get("/status-reports/ops/2027-02/").content.decode()
     assert "As sent in February" in page  # the stored rendering, not a rebuild
@@ -131,12 +133,14 @@ def test_autosave_answers_json(user_client, lead, reports):
     client = user_client(lead)
     headers = {"X-Autosave": "1"}
     ok = client.post(PAGE, {"version": 1, "summary": "Typed"}, headers=headers)
-    assert ok.status_code == 200 and ok.json()["version"] == 2
+    assert ok.status_code == 200
+    assert ok.json()["version"] == 2
     stale = client.post(PAGE, {"version": 1, "summary": "Other"}, headers=headers)
     assert stale.status_code == 409
     assert stale.json()["current"] == {"summary": "Typed"}
     bad = client.post(PAGE, {"version": "x", "summary": "Other"}, headers=headers)
-    assert bad.status_code == 400 and "version" in bad.json()["errors"]
+    assert bad.status_code == 400
+    assert "version" in bad.json()["errors"]
 
 
 def test_publish_saves_the_summary_with_it(user_client, lead, reports):
@@ -149,7 +153,8 @@ def test_publish_saves_the_summary_with_it(user_client, lead, reports):
     assert draft.is_published
     assert "Typed just before publishing" in draft.published_html
     page = user_client(lead).get(PAGE).content.decode()
-    assert "Kept as it was sent." in page and "summary-form" not in page
+    assert "Kept as it was sent." in page
+    assert "summary-form" not in page
 
 
 def _seed(team, scale):
