@@ -109,7 +109,7 @@ def teams_due_ids(*, now: dt.datetime) -> list[int]:
 
 def _current(report: StatusReport) -> StatusReport:
     return (
-        StatusReport.objects.select_for_update()
+        StatusReport.objects.select_for_update(of=("self",))
         .select_related(*selectors.REPORT_RELATED)
         .get(pk=report.pk)
     )
