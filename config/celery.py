@@ -77,3 +77,8 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         sender.signature("github_sync.tasks.seed_reminders"),
         name="remind owners of incidents without a GitHub issue",
     )
+    sender.add_periodic_task(
+        crontab(minute=5),
+        sender.signature("statusreports.tasks.monthly_drafts_fanout"),
+        name="monthly status report drafts (the first of the month in each team's zone)",
+    )

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shifts",
     "duties",
     "handover",
+    "statusreports",
     "desk",
 ]
 

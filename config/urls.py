@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("shifts.api_urls")),
     path("", include("duties.api_urls")),
     path("", include("handover.api_urls")),
+    path("", include("statusreports.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("shifts/", include("shifts.urls")),
     path("duties/", include("duties.urls")),
     path("handover/", include("handover.urls")),
+    path("status-reports/", include("statusreports.urls")),
     path("accounts/profile/", teams_views.profile, name="profile"),
     path(
         "accounts/profile/feed-token/",

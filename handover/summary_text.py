@@ -17,7 +17,7 @@ from handover.sections.meetings import MeetingLine
 from handover.sections.support import SupportLine
 from handover.summary import PeriodSummary
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 NEXT_STEP_CHARS = 240
 
 
@@ -31,7 +31,11 @@ class Style:
 
     def esc(self, text: str) -> str:
         text = " ".join(text.split())
-        return MARKDOWN_SPECIAL.sub(r"\\\1", text) if self.markdown else text
+        if not self.markdown:
+            return text
+        # Markdown has no backslash escape for &, < and >: entities keep them literal.
+        text = MARKDOWN_SPECIAL.sub(r"\\\1", text)
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def link(self, title: str, url: str) -> str:
         if not url:

@@ -1,0 +1,3 @@
+from tests.outbox.conftest import smtp_server
+
+__all__ = ["smtp_server"]
