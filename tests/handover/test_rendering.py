@@ -139,3 +139,16 @@ def test_summary_alone_for_a_status_report(drafted):
     assert text.startswith("## Incidents")
     assert "](/incidents/ops/" in text
     assert summary_html(summary, viewer_zone="UTC", base_url="").startswith("<h2>Incidents</h2>")
+
+
+def test_titles_with_markup_characters_read_as_typed(drafted):
+    note, summary, busy = drafted
+    busy["old"].title = "Tape <outage> & a_b"
+    busy["old"].save()
+    summary = period_summary_build(
+        team=note.team, start_at=summary.start_at, end_at=summary.end_at, now=summary.end_at
+    )
+    html = note_html(note, summary, viewer_zone="Europe/Zurich", base_url=BASE)
+    assert "Tape &lt;outage&gt; &amp; a_b" in html
+    assert "\\" not in html
+    assert "Tape <outage> & a_b" in note_text(note, summary, viewer_zone="UTC", base_url=BASE)
