@@ -57,3 +57,8 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         sender.signature("github_sync.tasks.seed_reminders"),
         name="remind owners of incidents without a GitHub issue",
     )
+    sender.add_periodic_task(
+        60.0,
+        sender.signature("handover.tasks.handover_emails_due"),
+        name="weekly handover emails due (and those a down broker missed)",
+    )
