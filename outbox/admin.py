@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from outbox.models import OutboundEmail, OutboundWebhookPost
 
@@ -39,5 +40,5 @@ class OutboundWebhookPostAdmin(admin.ModelAdmin[OutboundWebhookPost]):
         "claimed_until",
     ]
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
