@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 
 from handover.models import ChatWebhook
 
@@ -13,6 +14,7 @@ class ChatWebhookForm(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
+        validators=[URLValidator(schemes=["https", "http"])],
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text="From Slack (Apps → Incoming Webhooks) or Mattermost (Integrations →"
         " Incoming Webhooks). Leave empty to keep the one set.",

@@ -1,6 +1,7 @@
 """The handover note of a shift: free text around the drafted period summary."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 
@@ -136,7 +137,11 @@ class ChatWebhook(models.Model):
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="chat_webhook")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SLACK)
-    url = models.URLField(max_length=500, help_text="Secret: never shown in full.")
+    url = models.URLField(
+        max_length=500,
+        validators=[URLValidator(schemes=["https", "http"])],
+        help_text="Secret: never shown in full.",
+    )
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
