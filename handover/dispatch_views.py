@@ -53,9 +53,8 @@ def _sent_email(record: HandoverDispatch) -> HandoverEmail | None:
     )
 
 
-def _preview_email(shift: Shift) -> HandoverEmail:
+def _preview_email(shift: Shift, record: HandoverDispatch | None) -> HandoverEmail:
     """The email as queued if it was, else as it would go out now."""
-    record = dispatch.dispatch_for_shift(shift_id=shift.pk)
     sent = _sent_email(record) if record is not None else None
     if sent is not None:
         return sent
@@ -67,7 +66,7 @@ def _preview_email(shift: Shift) -> HandoverEmail:
 def email_preview(request: AuthenticatedRequest, slug: str, shift_id: int) -> HttpResponse:
     _, shift = _lead_shift(request, slug, shift_id)
     record = dispatch.dispatch_for_shift(shift_id=shift.pk)
-    email = _preview_email(shift)
+    email = _preview_email(shift, record)
     return render(
         request,
         "handover/email_preview.html",
@@ -150,6 +149,7 @@ def email_html(request: AuthenticatedRequest, slug: str, shift_id: int) -> HttpR
     """The HTML part alone, framed (sandboxed) by the preview page: its inline styles are
     what a mail client reads; no script may run."""
     _, shift = _lead_shift(request, slug, shift_id)
-    response = HttpResponse(_preview_email(shift).html_body)
+    record = dispatch.dispatch_for_shift(shift_id=shift.pk)
+    response = HttpResponse(_preview_email(shift, record).html_body)
     response["X-Frame-Options"] = "SAMEORIGIN"  # the preview page frames it
     return response
