@@ -82,3 +82,8 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         sender.signature("statusreports.tasks.monthly_drafts_fanout"),
         name="monthly status report drafts (the first of the month in each team's zone)",
     )
+    sender.add_periodic_task(
+        60.0,
+        sender.signature("handover.tasks.handover_emails_due"),
+        name="weekly handover emails due (and those a down broker missed)",
+    )

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from health import selectors, services
+from outbox.webhooks import webhook_posts_failing, webhook_posts_waiting_count
 
 
 def _context() -> dict[str, object]:
@@ -13,6 +14,8 @@ def _context() -> dict[str, object]:
         "heartbeat": heartbeat,
         "beat_alive": selectors.beat_is_alive(heartbeat),
         "pings": selectors.worker_pings_recent(),
+        "webhook_posts_failing": list(webhook_posts_failing()),
+        "webhook_posts_waiting": webhook_posts_waiting_count(),
     }
 
 

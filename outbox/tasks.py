@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from outbox import services
+from outbox import services, webhooks
 
 
 @shared_task(name="outbox.tasks.email_send")
@@ -10,6 +10,13 @@ def email_send(email_id: int) -> None:
 
 @shared_task(name="outbox.tasks.email_sweep")
 def email_sweep() -> None:
-    """Fan out one send task per email that is still pending."""
+    """Fan out one send task per email (and webhook post) that is still pending."""
     for email_id in services.emails_pending_ids():
         email_send.delay(email_id)
+    for post_id in webhooks.webhook_posts_pending_ids():
+        webhook_post_send.delay(post_id)
+
+
+@shared_task(name="outbox.tasks.webhook_post_send")
+def webhook_post_send(post_id: int) -> None:
+    webhooks.webhook_post_send(post_id=post_id)

@@ -7,6 +7,7 @@ import pytest
 
 from config.celery import app
 from health.models import WorkerPing
+from outbox import claims
 from outbox import services as outbox_services
 from outbox.models import OutboundEmail
 
@@ -51,6 +52,6 @@ def test_queued_email_stays_for_the_sweep(
     assert created
     assert OutboundEmail.objects.get().sent_at is None
     assert "outbox.tasks.email_send" in caplog.records[0].getMessage()
-    assert outbox_services.emails_pending_ids(
-        now=email.created_at + outbox_services.SWEEP_GRACE
-    ) == [email.pk]
+    assert outbox_services.emails_pending_ids(now=email.created_at + claims.SWEEP_GRACE) == [
+        email.pk
+    ]

@@ -1,10 +1,12 @@
-"""A real SMTP server on 127.0.0.1 (aiosmtpd) that the outbox sends to."""
+"""A real SMTP server (aiosmtpd) and a real HTTP server (a chat webhook) on 127.0.0.1."""
 
 import asyncio
 import email
+import json
 import socket
 import threading
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -54,3 +56,40 @@ def smtp_server(settings):
     finally:
         handler.release()
         controller.stop()
+
+
+class WebhookHandler(BaseHTTPRequestHandler):
+    """Records every POST body; answers `server.status` (200 unless told otherwise)."""
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        self.server.received.append(  # type: ignore[attr-defined]
+            {"path": self.path, "type": self.headers.get("Content-Type"), "body": json.loads(body)}
+        )
+        status = self.server.status  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.end_headers()
+        self.wfile.write(b"ok" if status == 200 else b"broken")
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        return
+
+
+@pytest.fixture
+def webhook_server():
+    """A real HTTP server on 127.0.0.1 standing for Slack or Mattermost: `.url` (with a
+    secret path), `.received` (the JSON bodies), `.status` (what it answers)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), WebhookHandler)
+    server.received = []  # type: ignore[attr-defined]
+    server.status = 200  # type: ignore[attr-defined]
+    server.url = (  # type: ignore[attr-defined]
+        f"http://127.0.0.1:{server.server_port}/hooks/T000/B000/s3cr3tXYZtoken"
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
-from outbox import services, tasks
+from outbox import claims, services, tasks
 from outbox.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,7 +105,7 @@ def test_the_sweep_takes_over_a_claim_whose_sender_died(smtp_server, monkeypatch
     now = dt.datetime.now(tz=dt.UTC)
     # A sender claimed it and died before sending (or before recording that it sent).
     OutboundEmail.objects.filter(pk=email.pk).update(
-        claim_token="dead", claimed_until=now + services.CLAIM_DURATION, attempts=1
+        claim_token="dead", claimed_until=now + claims.CLAIM_DURATION, attempts=1
     )
     swept: list[int] = []
     monkeypatch.setattr(tasks.email_send, "delay", swept.append)
@@ -115,7 +115,7 @@ def test_the_sweep_takes_over_a_claim_whose_sender_died(smtp_server, monkeypatch
     assert swept == []
     assert smtp_server.messages == []
 
-    with time_machine.travel(now + services.CLAIM_DURATION + dt.timedelta(seconds=1)):
+    with time_machine.travel(now + claims.CLAIM_DURATION + dt.timedelta(seconds=1)):
         tasks.email_sweep()
         assert swept == [email.pk]
         tasks.email_send(email.pk)
@@ -124,3 +124,21 @@ def test_the_sweep_takes_over_a_claim_whose_sender_died(smtp_server, monkeypatch
     assert email.sent_at is not None
     assert email.attempts == 2
     assert email.claim_token == ""
+
+
+def test_extra_headers_go_out_but_never_replace_the_message_id(smtp_server):
+    email, _ = services.email_queue(
+        key="handover-email:1",
+        to=["ops@example.org"],
+        subject="Handover",
+        text_body="Plain",
+        html_body="<p>Rich</p>",
+        headers={"List-Id": "Ops <ops.shiftdesk.example.org>", "Message-ID": "<forged@x>"},
+    )
+    assert email.headers == {"List-Id": "Ops <ops.shiftdesk.example.org>"}
+    tasks.email_send(email.pk)
+    (message,) = smtp_server.messages
+    assert message["List-Id"] == "Ops <ops.shiftdesk.example.org>"
+    assert message["Message-ID"] == services.email_message_id(key="handover-email:1")
+    assert message.get_all("Message-ID") == [message["Message-ID"]]
+    assert [part.get_content_type() for part in message.walk()][1:] == ["text/plain", "text/html"]
