@@ -39,8 +39,9 @@ def test_shift_page_lists_its_incidents_and_support_times(
         first_response_at=dt.datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
     )  # fmt: skip
     client = user_client(member)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):  # 15 + the handover note's state (shifts.extensions)
         page = client.get(shift.get_absolute_url()).content.decode()
+    assert 'id="handover-link"' in page
     assert f"#{inside.pk} Backlog in WorkQueueManager" in page
     assert page.count(" During ") == extra_incidents
     assert "Earlier one" not in page
