@@ -5,8 +5,6 @@ An autosave is the same POST with `X-Autosave: 1`: it answers JSON (200 with the
 version, 409 with the stored text, 400 with the field errors) instead of a page.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -18,6 +16,7 @@ from handover import selectors, services
 from handover.forms import HandoverNoteForm
 from handover.models import NOTE_SECTIONS, HandoverNote
 from handover.rendering import summary_html
+from teams.access import TeamAccess
 from teams.errors import VersionConflict
 from teams.forms import add_service_error
 from teams.requests import AuthenticatedRequest
@@ -27,7 +26,7 @@ from teams.selectors import person_name
 def _page(
     request: AuthenticatedRequest,
     note: HandoverNote,
-    access: Any,
+    access: TeamAccess,
     *,
     form: HandoverNoteForm | None = None,
     conflict: VersionConflict | None = None,

@@ -43,6 +43,7 @@ def test_shift_page_lists_its_incidents_and_support_times(
     # and the swap/cover forms' warnings (team members, required access items)
     with django_assert_num_queries(19):
         page = client.get(shift.get_absolute_url()).content.decode()
+    assert 'id="handover-link"' in page
     assert f"#{inside.pk} Backlog in WorkQueueManager" in page
     assert page.count(" During ") == extra_incidents
     assert "Earlier one" not in page
