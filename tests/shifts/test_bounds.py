@@ -5,7 +5,6 @@ time, for token and session clients alike; DST gap and fold times are refused.""
 
 import datetime as dt
 import json
-import time
 
 import pytest
 import time_machine
@@ -406,13 +405,12 @@ def test_import_of_a_secondly_rule_from_1900_is_refused_at_once(user_client, rot
         "RRULE:FREQ=SECONDLY",
         "END:VEVENT",
     )
-    started = time.monotonic()
+    # Refused by its frequency before any expansion (a hang here would stall the suite).
     response = import_upload(user_client(member), member, data)
-    elapsed = time.monotonic() - started
     assert response.status_code == 400
     error = response.context["import_form"].errors["file"][0]
     assert "Flood" in error
-    assert elapsed < 2
+    assert "SECONDLY" in error
     assert not Unavailability.objects.exists()
 
 
