@@ -111,3 +111,16 @@ def test_github_panel_lists_the_viewers_teams_only(db, user_client, settings):
         "Has its issue",
     ):
         assert absent not in panel
+
+
+def test_each_team_links_its_checklist_and_status_reports_and_leads_the_chat_settings(
+    db, user_client
+):
+    user = MembershipFactory(user__username="viewer", team__slug="ops").user
+    MembershipFactory(user=user, team__slug="dev", role=Membership.Role.LEAD)
+    page = user_client(user).get("/").content.decode()
+    for slug in ("ops", "dev"):
+        assert f'href="/duties/{slug}/access/"' in page
+        assert f'href="/status-reports/{slug}/"' in page
+    assert 'href="/handover/dev/chat/"' in page
+    assert 'href="/handover/ops/chat/"' not in page
