@@ -22,7 +22,9 @@ def declare_periodic_jobs(sender: Celery, **_: object) -> None:
         name="beat heartbeat",
     )
     sender.add_periodic_task(
-        300.0, sender.signature("outbox.tasks.email_sweep"), name="send pending email and chat posts"
+        300.0,
+        sender.signature("outbox.tasks.email_sweep"),
+        name="send pending email and chat posts",
     )
     sender.add_periodic_task(
         crontab(hour=6, minute=0),
