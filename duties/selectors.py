@@ -13,7 +13,7 @@ from django.utils import timezone
 from duties.models import AccessGrant, AccessRequirement, Duty, DutyCheck
 from duties.occurrences import AT_MEETING, ONCE_PER_SHIFT, Occurrence, occurrences
 from meetings.models import Meeting
-from shifts.models import Shift
+from shifts.models import Rotation, Shift
 from shifts.selectors.oncall import UpcomingRotation
 from teams.access import AnyUser, TeamAccess
 from teams.models import Team
@@ -26,6 +26,15 @@ def duties_for_team(*, team: Team) -> QuerySet[Duty]:
         Duty.objects.filter(rotation__team=team)
         .select_related("rotation", "meeting_series")
         .order_by("rotation_id", "position", "pk")
+    )
+
+
+def duties_for_rotation(*, rotation: Rotation) -> QuerySet[Duty]:
+    """A rotation's duties, inactive ones too (the lead's list)."""
+    return (
+        Duty.objects.filter(rotation=rotation)
+        .select_related("meeting_series")
+        .order_by("position", "pk")
     )
 
 
@@ -183,12 +192,14 @@ def duty_occurrence_get(*, shift: Shift, duty: Duty, on: dt.date) -> Occurrence 
 
 @dataclass(frozen=True)
 class ShiftDutiesPanel:
+    rotation_id: int
     rows: list[DutyRow]
 
 
 def shift_duties_panel(shift: Shift, access: TeamAccess) -> ShiftDutiesPanel:
     """The shift page's duties: every occurrence, who ticked it when (three queries)."""
-    return ShiftDutiesPanel(rows=duty_rows(spans=[span_of(shift, shift.team)], now=timezone.now()))
+    rows = duty_rows(spans=[span_of(shift, shift.team)], now=timezone.now())
+    return ShiftDutiesPanel(rotation_id=shift.rotation_id, rows=rows)
 
 
 # --- The dashboard: today's duties of the current shifter ------------------------------
@@ -200,6 +211,7 @@ class TodayDuties:
     once-per-shift ones still open."""
 
     team: Team
+    rotation_id: int
     rotation_name: str
     shift_id: int
     today: dt.date
@@ -240,6 +252,7 @@ def today_for_shifter(
         panels.append(
             TodayDuties(
                 team=item.team,
+                rotation_id=item.rotation.pk,
                 rotation_name=item.rotation.name,
                 shift_id=segment.shift_id,
                 today=today,

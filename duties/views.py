@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duties import selectors, services
-from duties.forms import DutyCheckForm
+from duties.forms import AccessRequirementForm, DutyCheckForm
 from duties.models import AccessGrant
 from shifts.models import Shift
 from shifts.selectors import shifts as shift_selectors
@@ -119,10 +119,24 @@ def access_checklist(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 services.access_grant_tick(requirement=requirement, user=request.user)
             messages.success(request, f"Saved: {requirement.title}.")
         return redirect("duties:access", slug=slug)
+    return checklist_page(request, access)
+
+
+def checklist_page(
+    request: AuthenticatedRequest,
+    access: TeamAccess,
+    *,
+    requirement_form: AccessRequirementForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The checklist; for a lead everyone's ticks and the "add an item" form (bound to
+    what was typed when it came back with errors)."""
+    team = access.team
     context = {
         "team": team,
         "is_lead": access.is_lead,
         "checklist": selectors.checklist_for_user(team=team, user=request.user),
         "grants": list(selectors.access_grants_for_team(team=team)) if access.is_lead else [],
+        "requirement_form": requirement_form or AccessRequirementForm(),
     }
-    return render(request, "duties/access_checklist.html", context)
+    return render(request, "duties/access_checklist.html", context, status=status)

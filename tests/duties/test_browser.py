@@ -11,6 +11,7 @@ from duties.models import Duty, DutyCheck
 from shifts.services import rotations
 from teams.models import Membership
 from tests.conftest import browser_login
+from tests.meetings.factories import make_series
 from tests.teams.factories import PASSWORD, MembershipFactory, ProfileFactory
 
 
@@ -78,3 +79,32 @@ def test_tick_duties_with_the_keyboard(page, screenshot):
     assert "JobSubmitter backlog 12k, watching" in table.inner_text()
     assert "alice" in table.locator("tr.state-done").first.inner_text()
     screenshot("duties-shift-page")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_lead_adds_a_duty_and_fixes_a_missing_series(page, screenshot):
+    lead = MembershipFactory(
+        user__username="lena", team__name="WMCore", team__slug="wmcore", role=Membership.Role.LEAD
+    )
+    rotation = rotations.rotation_create(
+        team=lead.team, participants=[lead.user], start_on=timezone.localdate()
+    )
+    series = make_series(lead.team)
+    browser_login(page, "lena", PASSWORD)
+    page.goto(f"/duties/wmcore/rotations/{rotation.pk}/")
+    form = page.locator("#duty-add-form")
+    form.locator("#id_title").fill("Report the week at the WMCore weekly")
+    form.locator("#id_instructions").fill("Slides: [template](https://indico.example.org/)")
+    form.locator("#id_cadence").select_option(Duty.Cadence.AT_MEETING)
+    form.locator("button[type=submit]").click()
+    form = page.locator("#duty-add-form")
+    assert "Say which meeting series" in form.inner_text()
+    assert form.locator("#id_title").input_value() == "Report the week at the WMCore weekly"
+    form.locator("#id_meeting_series").select_option(str(series.pk))
+    form.locator("#id_expert_only").check()
+    form.locator("button[type=submit]").click()
+    row = page.locator("#rotation-duties tbody tr").first
+    assert "Report the week at the WMCore weekly" in row.inner_text()
+    assert "WMCore weekly" in row.inner_text()
+    screenshot("duties-rotation-list")
