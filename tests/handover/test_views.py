@@ -45,8 +45,9 @@ def test_page_drafts_and_shows_the_summary(
         client = user_client(crew[1])
         client.get(url(shift))  # drafts the note
         # session, user, profile zone, team access (2), shift, note in a savepoint (2 +
-        # 1), people from the schedule (3), summary (19: 17 + the duties)
-        with django_assert_num_queries(31):
+        # 1), people from the schedule (3), summary (19: 17 + the duties), the weekly
+        # email's state (2)
+        with django_assert_num_queries(33):
             page = client.get(url(shift)).content.decode()
     assert "DRAFT — not finalised" in page
     assert 'id="finalise"' in page
