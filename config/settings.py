@@ -359,6 +359,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "CampaignKindEnum": "deployments.models.Campaign.Kind",
     "CampaignStatusEnum": "deployments.models.Campaign.Status",
     "GitHubIssueLinkStatusEnum": "github_sync.models.IssueLink.Status",
+    # duties, status reports
+    "DutyCheckStateEnum": "duties.models.DutyCheck.State",
+    "StatusReportStateEnum": "statusreports.models.StatusReport.State",
 }
 
 # --- meetings --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -138,6 +138,7 @@ class BoundedModelSerializer(serializers.ModelSerializer[M]):
     }
 
 
+@extend_schema_field(OpenApiTypes.INT)  # every record has an integer id
 class TeamRecordField(serializers.PrimaryKeyRelatedField[Model]):
     """A record of the URL's team by id (an incident, a knowledge entry, ...).
     `team_path` reaches the team of a model without its own (`rotation__team`)."""
