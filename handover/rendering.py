@@ -4,13 +4,10 @@ post all render from here. A note not finalised says so first: "DRAFT — not fi
 """
 
 import datetime as dt
-import re
-
-from django.conf import settings
 
 from handover.models import HandoverNote
 from handover.summary import PeriodSummary
-from handover.summary_text import Style, summary_lines
+from handover.summary_text import Style, joined, style_for, summary_lines
 from teams.markdown import render_markdown
 from teams.selectors import person_name
 from teams.timezones import zone
@@ -21,18 +18,6 @@ NOTE_SECTION_TITLES = (
     ("watch_out_for", "Watch out for"),
     ("next_week", "Next week"),
 )
-
-
-def _joined(lines: list[str]) -> str:
-    """One blank line between blocks, whatever the sections add."""
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-
-
-def _style(*, markdown: bool, viewer_zone: str | dt.tzinfo, base_url: str | None) -> Style:
-    tz = zone(viewer_zone) if isinstance(viewer_zone, str) else viewer_zone
-    return Style(
-        markdown=markdown, tz=tz, base_url=settings.SITE_URL if base_url is None else base_url
-    )
 
 
 def note_title(note: HandoverNote, summary: PeriodSummary) -> str:
@@ -87,8 +72,8 @@ def note_markdown(
     base_url: str | None = None,
 ) -> str:
     """The note as Markdown: links absolute from `base_url` (default settings.SITE_URL)."""
-    style = _style(markdown=True, viewer_zone=viewer_zone, base_url=base_url)
-    return _joined(_note_lines(note, summary, style))
+    style = style_for(markdown=True, viewer_zone=viewer_zone, base_url=base_url)
+    return joined(_note_lines(note, summary, style))
 
 
 def note_text(
@@ -100,8 +85,8 @@ def note_text(
 ) -> str:
     """The note as plain text (the email's text part): no escapes, links as `title <url>`;
     the free-text sections stay as typed (Markdown reads as text)."""
-    style = _style(markdown=False, viewer_zone=viewer_zone, base_url=base_url)
-    return _joined(_note_lines(note, summary, style))
+    style = style_for(markdown=False, viewer_zone=viewer_zone, base_url=base_url)
+    return joined(_note_lines(note, summary, style))
 
 
 def note_html(
@@ -119,8 +104,8 @@ def summary_markdown(
     summary: PeriodSummary, *, viewer_zone: str | dt.tzinfo, base_url: str | None = None
 ) -> str:
     """The summary alone (a status report, a chat post) as Markdown."""
-    style = _style(markdown=True, viewer_zone=viewer_zone, base_url=base_url)
-    return _joined(summary_lines(summary, style))
+    style = style_for(markdown=True, viewer_zone=viewer_zone, base_url=base_url)
+    return joined(summary_lines(summary, style))
 
 
 def summary_html(

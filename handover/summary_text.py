@@ -10,12 +10,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from duties.selectors import DutyEntry
 from handover.sections.action_items import ActionItemLine
 from handover.sections.incidents import IncidentLine
 from handover.sections.meetings import MeetingLine
 from handover.sections.support import SupportLine
 from handover.summary import PeriodSummary
+from teams.timezones import zone
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 NEXT_STEP_CHARS = 240
@@ -57,11 +60,25 @@ class Style:
         return ["", text, underline * len(text), ""]
 
 
+def style_for(*, markdown: bool, viewer_zone: str | dt.tzinfo, base_url: str | None) -> Style:
+    """Markdown or plain text, times in `viewer_zone`, links from `base_url` (default
+    settings.SITE_URL)."""
+    tz = zone(viewer_zone) if isinstance(viewer_zone, str) else viewer_zone
+    return Style(
+        markdown=markdown, tz=tz, base_url=settings.SITE_URL if base_url is None else base_url
+    )
+
+
+def joined(lines: list[str]) -> str:
+    """One blank line between blocks, whatever the sections add."""
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
 def hours(value: float | None) -> str:
     return "—" if value is None else f"{value:g} h"
 
 
-def _list(style: Style, title: str, rows: Sequence[str], *, level: int = 3) -> list[str]:
+def titled_list(style: Style, title: str, rows: Sequence[str], *, level: int = 3) -> list[str]:
     """A titled list with its count; one short line when empty."""
     if not rows:
         return ["", f"{title}: none."]
@@ -130,9 +147,9 @@ def summary_lines(summary: PeriodSummary, style: Style) -> list[str]:
     out: list[str] = []
     inc = summary.incidents
     out += s.heading(2, "Incidents")
-    out += _list(s, "Still ongoing", [_incident(s, line) for line in inc.ongoing])
-    out += _list(s, "Opened", [_incident(s, line) for line in inc.opened])
-    out += _list(s, "Resolved", [_incident(s, line) for line in inc.resolved])
+    out += titled_list(s, "Still ongoing", [_incident(s, line) for line in inc.ongoing])
+    out += titled_list(s, "Opened", [_incident(s, line) for line in inc.opened])
+    out += titled_list(s, "Resolved", [_incident(s, line) for line in inc.resolved])
 
     sup = summary.support
     out += s.heading(2, "Support requests")
@@ -140,37 +157,39 @@ def summary_lines(summary: PeriodSummary, style: Style) -> list[str]:
         f"{sup.asked} asked, {sup.answered} answered, {sup.resolved} resolved; first response:"
         f" median {hours(sup.median_response_hours)}, longest {hours(sup.max_response_hours)}."
     )
-    out += _list(s, "Still waiting for a response", [_support(s, x) for x in sup.waiting])
-    out += _list(s, "Asked in the period", [_support(s, x) for x in sup.requests])
+    out += titled_list(s, "Still waiting for a response", [_support(s, x) for x in sup.waiting])
+    out += titled_list(s, "Asked in the period", [_support(s, x) for x in sup.requests])
 
     duties = summary.duties
     out += s.heading(2, "Duties")
-    out += _list(s, "Done", [_duty(s, x) for x in duties.done])
-    out += _list(s, "Skipped", [_duty(s, x) for x in duties.skipped])
-    out += _list(s, "Missed (nobody ticked them)", [_duty(s, x) for x in duties.missed])
+    out += titled_list(s, "Done", [_duty(s, x) for x in duties.done])
+    out += titled_list(s, "Skipped", [_duty(s, x) for x in duties.skipped])
+    out += titled_list(s, "Missed (nobody ticked them)", [_duty(s, x) for x in duties.missed])
 
     meet = summary.meetings
     out += s.heading(2, "Meetings")
-    out += _list(s, "Held", [_meeting(s, x) for x in meet.held])
-    out += _list(s, "Without a published report", [_meeting(s, x) for x in meet.without_report])
+    out += titled_list(s, "Held", [_meeting(s, x) for x in meet.held])
+    out += titled_list(
+        s, "Without a published report", [_meeting(s, x) for x in meet.without_report]
+    )
     decisions = [
         f"{s.link(f'{d.meeting_title}, {s.when(d.meeting_start_at)}', d.report_url)}"
         f" — {s.esc(d.topic or 'topic')}: {s.esc(d.decision)}"
         for d in meet.decisions
     ]
-    out += _list(s, "Decisions", decisions)
+    out += titled_list(s, "Decisions", decisions)
 
     act = summary.action_items
     out += s.heading(2, "Action items")
-    out += _list(s, "Overdue", [_item(s, x) for x in act.overdue])
-    out += _list(s, "Regressed (GitHub issue reopened)", [_item(s, x) for x in act.regressed])
-    out += _list(s, "Created", [_item(s, x) for x in act.created])
-    out += _list(s, "Done", [_item(s, x) for x in act.done])
+    out += titled_list(s, "Overdue", [_item(s, x) for x in act.overdue])
+    out += titled_list(s, "Regressed (GitHub issue reopened)", [_item(s, x) for x in act.regressed])
+    out += titled_list(s, "Created", [_item(s, x) for x in act.created])
+    out += titled_list(s, "Done", [_item(s, x) for x in act.done])
 
     gh = summary.github
     out += s.heading(2, "GitHub issues")
     for title, rows in (("Opened", gh.opened), ("Closed", gh.closed), ("Reopened", gh.reopened)):
-        out += _list(
+        out += titled_list(
             s,
             title,
             [f"{s.link(f'{x.reference} {x.title}', x.url)} ({x.state})" for x in rows],
@@ -183,14 +202,16 @@ def summary_lines(summary: PeriodSummary, style: Style) -> list[str]:
         + (f" by {s.esc(x.by)}" if x.by else "")
         for x in dep.applied
     ]
-    out += _list(s, "Applied in the period", applied)
+    out += titled_list(s, "Applied in the period", applied)
     pending = [
         f"{s.link(x.change, x.change_url)} ({x.kind}) on {x.pending_hosts}"
         f" host{'s' if x.pending_hosts != 1 else ''}"
         for x in dep.pending
     ]
-    out += _list(s, "Still pending", pending)
-    out += _list(s, "Hosts draining", [f"{s.link(x.host, x.url)}: {x.state}" for x in dep.draining])
+    out += titled_list(s, "Still pending", pending)
+    out += titled_list(
+        s, "Hosts draining", [f"{s.link(x.host, x.url)}: {x.state}" for x in dep.draining]
+    )
 
     sch = summary.schedule
     out += s.heading(2, "Swaps and covers")
@@ -199,22 +220,22 @@ def summary_lines(summary: PeriodSummary, style: Style) -> list[str]:
         + (f" for the one of {s.when(x.counter_start_at)}" if x.counter_start_at else " given away")
         for x in sch.swaps
     ]
-    out += _list(s, "Swaps", swaps)
+    out += titled_list(s, "Swaps", swaps)
     covers = [
         f"{s.esc(x.person)} covers {s.esc(x.covering_for)} from {s.when(x.start_at)}"
         f" to {s.when(x.end_at)}" + (f" ({s.esc(x.reason)})" if x.reason else "")
         for x in sch.covers
     ]
-    out += _list(s, "Covers", covers)
+    out += titled_list(s, "Covers", covers)
 
     up = summary.upcoming
     out += s.heading(2, f"Coming up ({s.when(up.start_at)} to {s.when(up.end_at)})")
-    out += _list(s, "Meetings", [_meeting(s, x, report=False) for x in up.meetings])
+    out += titled_list(s, "Meetings", [_meeting(s, x, report=False) for x in up.meetings])
     leave = [
         f"{s.esc(x.person or 'Everyone')}: {x.kind}, {s.day(x.starts_on)} to {s.day(x.ends_on)}"
         + (f" ({s.esc(x.note)})" if x.note else "")
         for x in up.leave
     ]
-    out += _list(s, "Away", leave)
-    out += _list(s, "Action items due", [_item(s, x) for x in up.action_items_due])
+    out += titled_list(s, "Away", leave)
+    out += titled_list(s, "Action items due", [_item(s, x) for x in up.action_items_due])
     return out

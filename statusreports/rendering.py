@@ -6,19 +6,14 @@ from here; times are written in a viewer's zone (the team's for email).
 """
 
 import datetime as dt
-import re
-from collections.abc import Sequence
-
-from django.conf import settings
 
 from handover.sections.action_items import ActionItemLine
 from handover.sections.incidents import IncidentLine
 from handover.summary import PeriodSummary
-from handover.summary_text import Style, hours
+from handover.summary_text import Style, hours, joined, style_for, titled_list
 from statusreports.models import StatusReport
 from teams.markdown import render_markdown
 from teams.selectors import person_name
-from teams.timezones import zone
 
 DRAFT_MARKER = "DRAFT — not published"
 RESOLUTION_CHARS = 300
@@ -26,18 +21,6 @@ RESOLUTION_CHARS = 300
 
 def report_title(report: StatusReport) -> str:
     return f"{report.team.name} status report, {report.month:%B %Y}"
-
-
-def _style(*, markdown: bool, viewer_zone: str | dt.tzinfo, base_url: str | None) -> Style:
-    tz = zone(viewer_zone) if isinstance(viewer_zone, str) else viewer_zone
-    return Style(
-        markdown=markdown, tz=tz, base_url=settings.SITE_URL if base_url is None else base_url
-    )
-
-
-def _list(style: Style, title: str, rows: Sequence[str]) -> list[str]:
-    lines = style.heading(3, f"{title} ({len(rows)})")
-    return lines + ([f"- {row}" for row in rows] if rows else ["none"])
 
 
 def _item(s: Style, line: ActionItemLine, *, closed: bool = False) -> str:
@@ -76,26 +59,28 @@ def month_lines(summary: PeriodSummary, s: Style) -> list[str]:
     out: list[str] = []
     meet = summary.meetings
     out += s.heading(2, "Meetings")
-    out += _list(s, "Held", [f"{s.link(x.title, x.url)}, {s.when(x.start_at)}" for x in meet.held])
+    out += titled_list(
+        s, "Held", [f"{s.link(x.title, x.url)}, {s.when(x.start_at)}" for x in meet.held]
+    )
     decisions = [
         f"{s.link(f'{d.meeting_title}, {s.when(d.meeting_start_at)}', d.report_url)}"
         f" — {s.esc(d.topic or 'topic')}: {s.esc(d.decision)}"
         for d in meet.decisions
     ]
-    out += _list(s, "Decisions", decisions)
+    out += titled_list(s, "Decisions", decisions)
 
     act = summary.action_items
     out += s.heading(2, "Action items")
-    out += _list(s, "Opened", [_item(s, x) for x in act.created])
-    out += _list(s, "Closed", [_item(s, x, closed=True) for x in act.done])
-    out += _list(s, "Overdue at the end of the month", [_item(s, x) for x in act.overdue])
+    out += titled_list(s, "Opened", [_item(s, x) for x in act.created])
+    out += titled_list(s, "Closed", [_item(s, x, closed=True) for x in act.done])
+    out += titled_list(s, "Overdue at the end of the month", [_item(s, x) for x in act.overdue])
 
     out += s.heading(2, "Incidents")
     groups = incidents_by_kind(summary)
     if not groups:
         out.append("No incidents this month.")
     for kind, lines in groups.items():
-        out += _list(s, kind, [_incident(s, x) for x in lines])
+        out += titled_list(s, kind, [_incident(s, x) for x in lines])
 
     sup = summary.support
     out += s.heading(2, "Support requests")
@@ -110,7 +95,7 @@ def month_lines(summary: PeriodSummary, s: Style) -> list[str]:
         f"{s.link(f'{x.reference} {x.title}', x.url)}, closed {s.when(x.at)}"
         for x in summary.github.closed
     ]
-    out += _list(s, "Closed", closed)
+    out += titled_list(s, "Closed", closed)
     return out
 
 
@@ -135,10 +120,6 @@ def _report_lines(report: StatusReport, summary: PeriodSummary, s: Style) -> lis
     return lines + month_lines(summary, s)
 
 
-def _joined(lines: list[str]) -> str:
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-
-
 def report_markdown(
     report: StatusReport,
     summary: PeriodSummary,
@@ -147,8 +128,8 @@ def report_markdown(
     base_url: str | None = None,
 ) -> str:
     """The report as Markdown; links absolute from `base_url` (default SITE_URL)."""
-    style = _style(markdown=True, viewer_zone=viewer_zone, base_url=base_url)
-    return _joined(_report_lines(report, summary, style))
+    style = style_for(markdown=True, viewer_zone=viewer_zone, base_url=base_url)
+    return joined(_report_lines(report, summary, style))
 
 
 def report_text(
@@ -159,8 +140,8 @@ def report_text(
     base_url: str | None = None,
 ) -> str:
     """The report as plain text (the email's text part); the summary stays as typed."""
-    style = _style(markdown=False, viewer_zone=viewer_zone, base_url=base_url)
-    return _joined(_report_lines(report, summary, style))
+    style = style_for(markdown=False, viewer_zone=viewer_zone, base_url=base_url)
+    return joined(_report_lines(report, summary, style))
 
 
 def report_html(
@@ -177,5 +158,5 @@ def report_html(
 
 def month_html(summary: PeriodSummary, *, viewer_zone: str | dt.tzinfo) -> str:
     """The month's sections alone (the draft page), site-relative links."""
-    style = _style(markdown=True, viewer_zone=viewer_zone, base_url="")
-    return render_markdown(_joined(month_lines(summary, style)))
+    style = style_for(markdown=True, viewer_zone=viewer_zone, base_url="")
+    return render_markdown(joined(month_lines(summary, style)))
