@@ -6,26 +6,18 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from meetings.api.reports import CONFLICT
 from statusreports import selectors, services
 from statusreports.models import StatusReport
 from statusreports.months import month_parse
 from teams.models import Membership, Team
 from teams.rest import ID, TEAM_SLUG, BoundedModelSerializer, TeamScopedViewSet
-
-CONFLICT = inline_serializer(
-    "StatusReportConflict",
-    fields={
-        "detail": serializers.CharField(),
-        "version": serializers.IntegerField(),
-        "current": serializers.DictField(),
-    },
-)
 
 
 class StatusReportSerializer(BoundedModelSerializer[StatusReport]):
