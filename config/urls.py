@@ -10,19 +10,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from github_sync import webhooks as github_webhooks
 from teams import views as teams_views
 
+# Django tries the patterns in order: the paths that scripts and calendar clients poll
+# come first (who is on shift, then the feeds), so they don't pay for trying every page's
+# pattern before theirs (measured: 0.4 of 2.7 ms per on-call request, issue 13).
 api_v1 = [
+    path("", include("shifts.api_urls")),
     path("", include("teams.api_urls")),
     path("", include("incidents.api_urls")),
     path("", include("deployments.api_urls")),
     path("", include("github_sync.api_urls")),
     path("", include("meetings.api_urls")),
-    path("", include("shifts.api_urls")),
     path("", include("duties.api_urls")),
     path("", include("handover.api_urls")),
     path("", include("statusreports.api_urls")),
 ]
 
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("shifts/", include("shifts.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("desk.urls")),
     path("teams/", include("teams.urls")),
     path("health/", include("health.urls")),
@@ -30,8 +36,6 @@ urlpatterns = [
     path("deployments/", include("deployments.urls")),
     path("github/webhook/", github_webhooks.webhook, name="github-webhook"),
     path("github/", include("github_sync.urls")),
-    path("meetings/", include("meetings.urls")),
-    path("shifts/", include("shifts.urls")),
     path("duties/", include("duties.urls")),
     path("handover/", include("handover.urls")),
     path("status-reports/", include("statusreports.urls")),
@@ -75,7 +79,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A page for people: logged out, it sends them to log in (the schema answers 401).
     # The split view serves its init script as a file, for the Content-Security-Policy.
