@@ -22,6 +22,7 @@ from handover.models import HandoverNote
 from handover.services import NOTE_TEXT_MAX
 from meetings.api.reports import CONFLICT
 from shifts.models import Shift
+from teams.bounds import RecordIdFilter
 from teams.models import Membership, Team
 from teams.rest import ID, TEAM_SLUG, BoundedModelSerializer, TeamRecordField, TeamScopedViewSet
 
@@ -95,7 +96,7 @@ class PeriodSummarySerializer(serializers.Serializer[Any]):
 
 
 class HandoverNoteFilter(filters.FilterSet):
-    shift = filters.NumberFilter(field_name="shift_id")
+    shift = RecordIdFilter(field_name="shift_id")
 
     class Meta:
         model = HandoverNote

@@ -17,6 +17,9 @@ is written:
 - `SaneDateFilter` / `SaneIsoDateTimeFilter` (django-filter): query parameters such as
   `?detected_after=0001-01-01T00:00:00+14:00` are a 400, not an overflow in the
   database layer.
+
+Record ids in query parameters are bounded the same way (`RecordIdFilter`): `?shift=1e143`
+is a 400, not an integer the database driver cannot convert.
 """
 
 import datetime as dt
@@ -194,3 +197,13 @@ class SaneDateFilter(filters.DateFilter):
     """`DateFilter` whose value must lie in 1970..2200 (else a 400)."""
 
     field_class = _SaneFilterDateField
+
+
+class RecordIdFilter(filters.NumberFilter):
+    """A record's id (`?shift=12`): a whole number from 1 to the largest one an id
+    column holds, else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from incidents import selectors
 from incidents.models import ActionItem, Incident
 from incidents.services import action_items as services
-from teams.bounds import SaneDateFilter
+from teams.bounds import RecordIdFilter, SaneDateFilter
 from teams.models import Membership, Team
 from teams.rest import BoundedModelSerializer, TeamMemberField, TeamRecordField, TeamScopedViewSet
 
@@ -44,7 +44,7 @@ class ActionItemSerializer(BoundedModelSerializer[ActionItem]):
 class ActionItemFilter(filters.FilterSet):
     owner = filters.CharFilter(field_name="owner__username")
     # By id, not by a choice of every incident: another team's id just matches nothing.
-    incident = filters.NumberFilter(field_name="incident_id")
+    incident = RecordIdFilter(field_name="incident_id")
     mine = filters.BooleanFilter(method="filter_mine")
     overdue = filters.BooleanFilter(method="filter_overdue")
     due_after = SaneDateFilter(field_name="due_on", lookup_expr="gte")

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from meetings import selectors
 from meetings.models import MeetingReport
 from meetings.services import report_editor, reports
+from teams.bounds import RecordIdFilter
 from teams.models import Membership, Team
 from teams.rest import ID, TEAM_SLUG, BoundedModelSerializer, TeamScopedViewSet
 from teams.search import text_search
@@ -51,7 +52,7 @@ class ReportUpdateSerializer(serializers.Serializer[Any]):
 
 
 class ReportFilter(filters.FilterSet):
-    series = filters.NumberFilter(field_name="meeting__series_id")
+    series = RecordIdFilter(field_name="meeting__series_id")
     q = filters.CharFilter(method="search", help_text="Full-text search of published reports.")
 
     class Meta:

@@ -14,7 +14,7 @@ from shifts.api.serializers import UserRefSerializer
 from shifts.models import Override, Shift
 from shifts.selectors.shifts import shifts_for_team
 from shifts.services.shifts import shift_assign
-from teams.bounds import SaneDateTimeField, SaneIsoDateTimeFilter
+from teams.bounds import RecordIdFilter, SaneDateTimeField, SaneIsoDateTimeFilter
 from teams.models import Membership, Team
 from teams.rest import ID, TEAM_SLUG, TeamScopedViewSet, UsernameField
 
@@ -46,7 +46,7 @@ class ShiftAssignSerializer(serializers.Serializer[Any]):
 
 
 class ShiftFilter(filters.FilterSet):
-    rotation = filters.NumberFilter(field_name="rotation_id")
+    rotation = RecordIdFilter(field_name="rotation_id")
     person = filters.CharFilter(method="filter_person", help_text="Username: on it or covering.")
     start = SaneIsoDateTimeFilter(
         field_name="end_at", lookup_expr="gt", help_text="Shifts ending after this instant."

@@ -241,3 +241,25 @@ def test_filter_in_range_filters(db):
     )
     assert filterset.is_valid()
     assert [user.username for user in filterset.qs] == ["new"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "handover-notes/?shift=",
+        "action-items/?incident=",
+        "meeting-reports/?series=",
+        "shifts/?rotation=",
+    ],
+)
+@pytest.mark.parametrize("value", ["-1.1504432991630882e+143", "99999999999999999999", "0", "1.5"])
+def test_an_id_filter_out_of_range_or_not_whole_is_a_400(api_as, member, path, value):
+    response = api_as(member).get(f"/api/v1/teams/ops/{path}{value}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [path.split("=")[0].split("?")[1]]
+
+
+def test_an_id_filter_filters(api_as, member):
+    response = api_as(member).get("/api/v1/teams/ops/shifts/?rotation=9223372036854775807")
+    assert response.status_code == 200
+    assert response.json()["results"] == []
