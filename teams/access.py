@@ -15,8 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from teams.cache_versions import team_cache_get_many, team_cache_key, team_cache_set
+from teams.cache_versions import (
+    team_cache_get_many,
+    team_cache_key,
+    team_cache_read_keys,
+    team_cache_set,
+)
 from teams.models import Membership, Team
+from teams.read_ahead import ReadAhead
 
 AnyUser = User | AnonymousUser
 
@@ -141,7 +147,20 @@ def access_cache_key(*, team_id: int, user_id: int) -> str:
     return f"team-access:{team_id}:{user_id}"
 
 
-def team_access_cached(*, user: User, slug: str, names: Sequence[str] = ()) -> CachedTeamRead:
+def team_access_read_ahead_keys(*, user_id: int, slug: str, names: Sequence[str]) -> list[str]:
+    """The cache keys `team_access_cached` will read (none while the team's id is not
+    known in this process), for the API token check to read ahead."""
+    team_id = team_id_hints.get(slug)
+    if team_id is None:
+        return []
+    access_key = access_cache_key(team_id=team_id, user_id=user_id)
+    keys = _team_entry_keys(team_id=team_id, names=names, access_key=access_key)
+    return team_cache_read_keys(team_id=team_id, keys=list(keys))
+
+
+def team_access_cached(
+    *, user: User, slug: str, names: Sequence[str] = (), read_ahead: ReadAhead | None = None
+) -> CachedTeamRead:
     """`team_access` of a signed-in `user`, kept in the shared cache under the team's
     cache version, with the team's entries `names` (`team_cache_key`): one cache round
     trip and no query once warm.
@@ -162,7 +181,9 @@ def team_access_cached(*, user: User, slug: str, names: Sequence[str] = ()) -> C
         version, values = _team_entries(team_id=access.team.pk, names=names)
         return CachedTeamRead(access=access, version=version, values=values)
     access_key = access_cache_key(team_id=team_id, user_id=user.pk)
-    version, values = _team_entries(team_id=team_id, names=names, access_key=access_key)
+    version, values = _team_entries(
+        team_id=team_id, names=names, access_key=access_key, read_ahead=read_ahead
+    )
     cached = values.pop(access_key, None)
     if cached is not None and cached[0].slug == slug:
         team, role = cached
@@ -183,13 +204,23 @@ def team_access_cached(*, user: User, slug: str, names: Sequence[str] = ()) -> C
     return CachedTeamRead(access=access, version=version, values=values)
 
 
-def _team_entries(
-    *, team_id: int, names: Sequence[str], access_key: str = ""
-) -> tuple[str, dict[str, Any]]:
-    """The team's version and its entries found under `names` (by name), plus the
-    caller's cached access under `access_key`."""
+def _team_entry_keys(*, team_id: int, names: Sequence[str], access_key: str) -> dict[str, str]:
+    """Cache key -> name of the team's entries `names`, and of `access_key` itself."""
     keys = {team_cache_key(team_id=team_id, name=name): name for name in names}
     if access_key:
         keys[access_key] = access_key
-    version, found = team_cache_get_many(team_id=team_id, keys=list(keys))
+    return keys
+
+
+def _team_entries(
+    *,
+    team_id: int,
+    names: Sequence[str],
+    access_key: str = "",
+    read_ahead: ReadAhead | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The team's version and its entries found under `names` (by name), plus the
+    caller's cached access under `access_key`."""
+    keys = _team_entry_keys(team_id=team_id, names=names, access_key=access_key)
+    version, found = team_cache_get_many(team_id=team_id, keys=list(keys), read_ahead=read_ahead)
     return version, {keys[key]: value for key, value in found.items()}

@@ -18,6 +18,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from teams.read_ahead import ReadAhead, cache_get_many
+
 
 def _version_key(team_id: int) -> str:
     return f"team-version:{team_id}"
@@ -35,11 +37,19 @@ def team_cache_get(*, team_id: int, key: str) -> tuple[str, Any]:
     return version, found.get(key)
 
 
-def team_cache_get_many(*, team_id: int, keys: Sequence[str]) -> tuple[str, dict[str, Any]]:
+def team_cache_read_keys(*, team_id: int, keys: Sequence[str]) -> list[str]:
+    """What `team_cache_get_many` reads from the cache (for `teams.read_ahead`)."""
+    return [_version_key(team_id), *keys]
+
+
+def team_cache_get_many(
+    *, team_id: int, keys: Sequence[str], read_ahead: ReadAhead | None = None
+) -> tuple[str, dict[str, Any]]:
     """The team's current version, and the values cached under `keys` for that version
-    (keys without one are left out): one cache round trip."""
+    (keys without one are left out): one cache round trip, or none if `read_ahead`
+    holds them."""
     version_key = _version_key(team_id)
-    found = cache.get_many([version_key, *keys])
+    found = cache_get_many(team_cache_read_keys(team_id=team_id, keys=keys), read_ahead)
     version = found.pop(version_key, None)
     if version is None:
         version = secrets.token_hex(8)

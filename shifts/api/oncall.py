@@ -4,6 +4,7 @@ data as JSON)."""
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -15,11 +16,12 @@ from meetings.feeds import team_meeting_events
 from shifts.api.serializers import OnCallShiftSerializer, PersonSerializer
 from shifts.feeds import team_shift_events
 from shifts.selectors.oncall import OnCall, oncall_at
-from teams.access import team_access, team_access_cached
+from teams.access import team_access, team_access_cached, team_access_read_ahead_keys
 from teams.bounds import SaneDateTimeField
 from teams.cache_versions import team_cache_get, team_cache_key, team_cache_set
 from teams.ical import FeedEvent
 from teams.models import Team
+from teams.read_ahead import ReadAheadMixin
 from teams.rest import TEAM_SLUG, request_user
 
 
@@ -56,6 +58,9 @@ AT = SaneDateTimeField()
 
 def _cache_name(rotation_id: int | None) -> str:
     return f"oncall:{rotation_id or ''}"
+
+
+NOW_NAMES = (_cache_name(None),)
 
 
 def _answer(found: OnCall | None) -> dict[str, Any]:
@@ -104,7 +109,7 @@ def _now_response(*, team: Team, rotation_id: int | None, version: str, cached: 
     return _response(team, now, answer)
 
 
-class OnCallView(APIView):
+class OnCallView(ReadAheadMixin, APIView):
     """Who is on shift in the team at an instant (overrides included). Built for chat
     bots: the caller's access and the answer for now come from the shared cache in one
     round trip until either can change (a change to the team, its memberships, shifts,
@@ -112,17 +117,27 @@ class OnCallView(APIView):
     authentication. Else the team with the caller's role (one query), then the shift
     (one query, whatever the history size). `at` without an offset is a time in the
     team's zone (one that does not exist or happens twice there, at a daylight-saving
-    change, is a 400); times in the answer are UTC."""
+    change, is a 400); times in the answer are UTC. With a token, that round trip is
+    the token check's own (`teams.read_ahead`)."""
+
+    def read_ahead_keys(self, user: User) -> list[str]:
+        if self.request.query_params:
+            return []
+        return team_access_read_ahead_keys(
+            user_id=user.pk, slug=self.kwargs["team_slug"], names=NOW_NAMES
+        )
 
     @extend_schema(parameters=[TEAM_SLUG, OnCallQuerySerializer], responses=OnCallSerializer)
     def get(self, request: Request, team_slug: str) -> Response:
         params = request.query_params
         # The chat bot's question (now, every rotation) is read along with the access.
-        names = [] if params else [_cache_name(None)]
-        read = team_access_cached(user=request_user(request), slug=team_slug, names=names)
+        names = [] if params else NOW_NAMES
+        read = team_access_cached(
+            user=request_user(request), slug=team_slug, names=names, read_ahead=self.read_ahead
+        )
         team = read.access.require(readable=True).team
         if not params:
-            cached = read.values.get(names[0])
+            cached = read.values.get(NOW_NAMES[0])
             return _now_response(team=team, rotation_id=None, version=read.version, cached=cached)
         query = OnCallQuerySerializer(data=params, context={"team": team})
         query.is_valid(raise_exception=True)

@@ -81,6 +81,38 @@ def test_with_a_token_a_hit_costs_the_token_only(
         assert api_client.get(URL).json() == body
 
 
+def test_with_a_token_a_hit_is_the_token_checks_cache_round_trip_only(
+    api_client, rot, member, monkeypatch
+):
+    """The caller's access and the answer are read with the client's failed-token
+    history, in one `get_many` (`teams.read_ahead`)."""
+    token = Token.objects.create(user=member)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.get(URL)
+    expected = api_client.get(URL).json()
+    calls: list[str] = []
+    depth = [0]  # calls within a call (the test cache's get_many calls get) are not trips
+    for name in ("get", "get_many", "set", "add", "delete"):
+        original = getattr(cache, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(cache, name, counted)
+    assert api_client.get(URL).json() == expected
+    assert calls == ["get_many"]
+    api_client.credentials(HTTP_AUTHORIZATION="Token wrong")
+    calls.clear()
+    assert api_client.get(URL).status_code == 401
+    assert calls == ["get_many", "set"]  # the failure history read, then the failure added
+
+
 def _removed(*, team, member, **_):
     team_services.membership_update(
         membership=Membership.objects.get(team=team, user=member), is_active=False
