@@ -66,11 +66,9 @@ def test_other_writes_go_through_while_the_mail_server_is_slow(smtp_server):
         OutboundEmail.objects.filter(pk=email.pk).update(last_error="touched meanwhile")
         OutboundEmail.objects.filter(pk=other.pk).update(subject="edited meanwhile")
 
-    started = time.monotonic()
     writer = in_thread(write)
     writer.join(5)
     assert not writer.is_alive(), "a write waited for the SMTP exchange: a transaction is open"
-    assert time.monotonic() - started < 5
     assert not connection.in_atomic_block
     smtp_server.release()
     sender.join(10)
