@@ -43,12 +43,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from shifts.models import Shift
 from shifts.services import rotations
@@ -59,19 +55,6 @@ PEOPLE = 50
 YEARS = 5
 ROUNDS = 20
 PER_ROUND = 100
-
-
-class Constant(APIView):
-    """The bare DRF baseline: the same authentication and middleware, no work."""
-
-    def get(self, request: Request) -> Response:
-        return Response({"ok": True})
-
-
-urlpatterns = [
-    path("bench/constant/", Constant.as_view()),
-    path("", include("config.urls")),
-]
 
 
 def setup() -> str:
@@ -144,5 +127,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    with override_settings(ROOT_URLCONF=__name__):
+    with override_settings(ROOT_URLCONF="bench.baseline"):
         main()
