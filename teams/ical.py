@@ -76,8 +76,13 @@ def event_new(
 
 
 def calendar_bytes(calendar: icalendar.Calendar, *, first: dt.date, last: dt.date) -> bytes:
-    """Serialise, adding a VTIMEZONE for every zone used, valid over [first, last]."""
+    """Serialise, adding a VTIMEZONE for every zone used, valid over [first, last], in
+    the order of their names (icalendar adds them in the order of a set of strings, which
+    changes from one process to the next, and the same feed should be the same bytes)."""
     calendar.add_missing_timezones(first_date=first, last_date=last + dt.timedelta(days=1))
+    zones = [part for part in calendar.subcomponents if isinstance(part, icalendar.Timezone)]
+    others = [part for part in calendar.subcomponents if not isinstance(part, icalendar.Timezone)]
+    calendar.subcomponents = sorted(zones, key=lambda zone: zone.tz_name) + others
     return calendar.to_ical()
 
 
