@@ -28,7 +28,7 @@ from tests.teams.factories import MembershipFactory
 
 EXPECTED = Path(__file__).parent / "ics"
 NOW = dt.datetime(2027, 3, 22, 12, tzinfo=dt.UTC)
-ZURICH = dt.timezone(dt.timedelta(hours=1))
+CET = dt.timezone(dt.timedelta(hours=1))
 
 
 @pytest.fixture(autouse=True)
@@ -51,16 +51,18 @@ def schedule(team):
             ("bob", {"user__first_name": "", "user__last_name": ""}),
         )
     )
-    rotation(team, [ada, bob], now=NOW, start_on=dt.date(2027, 3, 15), horizon_weeks=2)
+    with time_machine.travel(NOW - dt.timedelta(days=20), tick=False):
+        rotation(team, [ada, bob], now=NOW, start_on=dt.date(2027, 3, 15), horizon_weeks=2)
     bobs = Shift.objects.get(assignee=bob, start_at__date=dt.date(2027, 3, 22))
-    shift_services.override_create(
-        shift=bobs,
-        user=ada,
-        start_at=dt.datetime(2027, 3, 23, 9, tzinfo=ZURICH),
-        end_at=dt.datetime(2027, 3, 24, 9, tzinfo=ZURICH),
-        created_by=ada,
-        reason="Bob is at the workshop.",
-    )
+    with time_machine.travel(NOW - dt.timedelta(days=3), tick=False):
+        shift_services.override_create(
+            shift=bobs,
+            user=ada,
+            start_at=dt.datetime(2027, 3, 23, 9, tzinfo=CET),
+            end_at=dt.datetime(2027, 3, 24, 9, tzinfo=CET),
+            created_by=ada,
+            reason="Bob is at the workshop.",
+        )
     adas = Shift.objects.get(assignee=ada, start_at__date=dt.date(2027, 3, 29))
     shift_services.override_create(
         shift=adas,
@@ -69,32 +71,35 @@ def schedule(team):
         end_at=dt.datetime(2027, 3, 30, 20, tzinfo=dt.UTC),
         created_by=bob,
     )
-    weekly = make_series(
-        team,
-        title="Ops weekly",
-        now=NOW,
-        starts_on=dt.date(2027, 3, 15),
-        ends_on=dt.date(2027, 4, 5),
-        location="513/R-068",
-        video_url="https://video.example.org/ops",
-    )
-    meeting_services.meeting_cancel(
-        meeting=Meeting.objects.get(series=weekly, start_at__date=dt.date(2027, 3, 29)),
-        note="Easter week.",
-    )
-    joint = make_series(
-        team,
-        title="Joint operations",
-        now=NOW,
-        time_zone="America/Chicago",
-        rrule="FREQ=WEEKLY;INTERVAL=1;BYDAY=WE",
-        starts_on=dt.date(2027, 3, 10),
-        ends_on=dt.date(2027, 3, 31),
-        start_time=dt.time(9, 0),
-        host=MeetingSeries.Host.OTHER,
-        host_team_name="Fermilab",
-        shifter_covers=False,
-    )
+    with time_machine.travel(NOW - dt.timedelta(days=9), tick=False):
+        weekly = make_series(
+            team,
+            title="Ops weekly",
+            now=NOW,
+            starts_on=dt.date(2027, 3, 15),
+            ends_on=dt.date(2027, 4, 5),
+            location="513/R-068",
+            video_url="https://video.example.org/ops",
+        )
+    with time_machine.travel(NOW - dt.timedelta(days=2), tick=False):
+        meeting_services.meeting_cancel(
+            meeting=Meeting.objects.get(series=weekly, start_at__date=dt.date(2027, 3, 29)),
+            note="Easter week.",
+        )
+    with time_machine.travel(NOW - dt.timedelta(days=8), tick=False):
+        joint = make_series(
+            team,
+            title="Joint operations",
+            now=NOW,
+            time_zone="America/Chicago",
+            rrule="FREQ=WEEKLY;INTERVAL=1;BYDAY=WE",
+            starts_on=dt.date(2027, 3, 10),
+            ends_on=dt.date(2027, 3, 31),
+            start_time=dt.time(9, 0),
+            host=MeetingSeries.Host.OTHER,
+            host_team_name="Fermilab",
+            shifter_covers=False,
+        )
     moved = Meeting.objects.get(series=joint, start_at__date=dt.date(2027, 3, 24))
     meeting_services.meeting_move(
         meeting=moved, start_at=moved.start_at + dt.timedelta(hours=2), note="Later this week."
