@@ -9,6 +9,7 @@ its latest one. The validators (ETag / Last-Modified) come from aggregate querie
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -133,11 +134,31 @@ def feed_shifts(
             **_person_fields("assignee"),
         )
     )
+    shift_rows = list(rows)
     names: dict[int, str] = {}
-    covers: dict[int, list[FeedCover]] = {}
+    covers: dict[int, list[FeedCover]] = defaultdict(list)
+    # The covers of the same shifts, without sending their ids back (no shifts, no query).
+    of_shifts = (qs if shift_rows else qs.none()).values("pk")
+    for cover in (
+        Override.objects.filter(shift__in=of_shifts)
+        .order_by("start_at", "pk")
+        .values(
+            "id", "shift_id", "user_id", "start_at", "end_at", "reason", **_person_fields("user")
+        )
+    ):
+        covers[cover["shift_id"]].append(
+            FeedCover(
+                id=cover["id"],
+                user_id=cover["user_id"],
+                user_name=_person_name(names, cover, "user"),
+                start_at=cover["start_at"],
+                end_at=cover["end_at"],
+                reason=cover["reason"],
+            )
+        )
     shift_urls: dict[str, Callable[[int], str]] = {}
     shifts: list[FeedShift] = []
-    for row in rows:
+    for row in shift_rows:
         slug = row["team_slug"]
         if slug not in shift_urls:
             shift_urls[slug] = feed_url_by_pk("shifts:shift", slug=slug)
@@ -155,34 +176,9 @@ def feed_shifts(
                 sequence=row["history_count"],
                 last_modified=row["last_modified"],
                 url=shift_urls[slug](row["id"]),
-                covers=covers.setdefault(row["id"], []),
+                covers=covers[row["id"]],
             )
         )
-    if shifts:
-        cover_rows = (
-            Override.objects.filter(shift__in=[shift.id for shift in shifts])
-            .order_by("start_at", "pk")
-            .values(
-                "id",
-                "shift_id",
-                "user_id",
-                "start_at",
-                "end_at",
-                "reason",
-                **_person_fields("user"),
-            )
-        )
-        for cover in cover_rows:
-            covers[cover["shift_id"]].append(
-                FeedCover(
-                    id=cover["id"],
-                    user_id=cover["user_id"],
-                    user_name=_person_name(names, cover, "user"),
-                    start_at=cover["start_at"],
-                    end_at=cover["end_at"],
-                    reason=cover["reason"],
-                )
-            )
     return shifts
 
 
