@@ -117,6 +117,12 @@ def icalendar_alone(events: list[FeedEvent]) -> bytes:
     return calendar.to_ical()
 
 
+def seconds_taken(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
 def median_ms(
     run: Callable[[], object], times: int, before: Callable[[], object] | None = None
 ) -> float:
@@ -125,10 +131,26 @@ def median_ms(
     for _ in range(times):
         if before is not None:
             before()
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
+        samples.append(seconds_taken(run))
     return statistics.median(samples) * 1000
+
+
+def interleaved_medians_ms(
+    times: int,
+    run: Callable[[], object],
+    baseline: Callable[[], object],
+    before: Callable[[], object],
+) -> tuple[float, float]:
+    """Median wall times of `run` and `baseline`, one sample of each per round, so load
+    from other work on a shared machine weighs on both alike; `before` (untimed) runs
+    ahead of each sample of `run`."""
+    samples: list[float] = []
+    baseline_samples: list[float] = []
+    for _ in range(times):
+        before()
+        samples.append(seconds_taken(run))
+        baseline_samples.append(seconds_taken(baseline))
+    return statistics.median(samples) * 1000, statistics.median(baseline_samples) * 1000
 
 
 def main() -> None:
@@ -157,10 +179,11 @@ def main() -> None:
     for _ in range(2):  # warm up
         client.get(url)
         icalendar_alone(plain)
-    feed_ms = median_ms(lambda: client.get(url), RUNS, before=cache.clear)
-    alone_ms = median_ms(lambda: icalendar_alone(plain), RUNS)
+    feed_ms, alone_ms = interleaved_medians_ms(
+        RUNS, lambda: client.get(url), lambda: icalendar_alone(plain), before=cache.clear
+    )
     print(f"feed view (200, built, full request in process): {feed_ms:.0f} ms (median of {RUNS})")
-    print(f"icalendar alone, same events: {alone_ms:.0f} ms (median of {RUNS})")
+    print(f"icalendar alone, same events: {alone_ms:.0f} ms (median of {RUNS}, interleaved)")
     print(f"ratio built feed / icalendar alone: {feed_ms / alone_ms:.2f}")
 
     etag = response["ETag"]

@@ -9,20 +9,28 @@ its latest one. The validators (ETag / Last-Modified) come from aggregate querie
 """
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from meetings.feeds import meeting_event, meetings_in_window, meetings_version_parts
+from meetings.feeds import meeting_events, meetings_in_window, meetings_version_parts
 from meetings.models import Meeting, MeetingSeries
 from shifts.models import Override, Rotation, Shift, ShiftEvent
-from teams.feeds import CalendarFeed, FeedLink, TeamCalendarFeed, VersionParts, feed_host
+from teams.feeds import (
+    CalendarFeed,
+    FeedLink,
+    TeamCalendarFeed,
+    VersionParts,
+    feed_host,
+    feed_url_by_pk,
+)
 from teams.ical import FeedEvent
 from teams.models import Profile, Team
 from teams.selectors import (
@@ -34,68 +42,183 @@ from teams.selectors import (
 from teams.timezones import zone
 
 
+@dataclass(frozen=True, slots=True)
+class FeedCover:
+    id: int
+    user_id: int
+    user_name: str
+    start_at: dt.datetime
+    end_at: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedShift:
+    """A shift with what its events show of its team, rotation, people and history."""
+
+    id: int
+    team_id: int
+    team_name: str
+    team_time_zone: str
+    rotation_name: str
+    start_at: dt.datetime
+    end_at: dt.datetime
+    assignee_id: int | None
+    assignee_name: str  # "nobody" without an assignee, as person_name says
+    sequence: int
+    last_modified: dt.datetime
+    url: str
+    covers: list[FeedCover]
+
+
+PERSON_NAME_FIELDS = ("username", "first_name", "last_name")
+
+
+def _person_fields(person: str) -> dict[str, F]:
+    return {f"{person}_{part}": F(f"{person}__{part}") for part in PERSON_NAME_FIELDS}
+
+
+def _person_name(names: dict[int, str], row: Mapping[str, Any], person: str) -> str:
+    """The name of the row's `person` (its fields from `_person_fields`), once per id."""
+    pk = row[f"{person}_id"]
+    if pk is None:
+        return person_name(None)
+    if pk not in names:
+        parts = {part: row[f"{person}_{part}"] for part in PERSON_NAME_FIELDS}
+        names[pk] = person_name(User(pk=pk, **parts))
+    return names[pk]
+
+
 def feed_shifts(
-    *, teams: QuerySet[Team] | list[int], start: dt.datetime, end: dt.datetime | None = None
-) -> QuerySet[Shift]:
-    """Active rotations' shifts overlapping [start, end), with their covers and the size
-    and last change of their history: two queries whatever the number of shifts."""
+    *,
+    teams: list[int],
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    person: User | None = None,
+) -> list[FeedShift]:
+    """Active rotations' shifts overlapping [start, end) (only those `person` is on or
+    covers part of), with their covers and the size and last change of their history:
+    two queries whatever the number of shifts, read as values (model objects for the
+    shifts, their people, rotations and teams cost a quarter of a large feed)."""
     history = ShiftEvent.objects.filter(shift=OuterRef("pk")).order_by().values("shift")
     qs = Shift.objects.filter(team__in=teams, rotation__is_active=True, end_at__gt=start)
     if end is not None:
         qs = qs.filter(start_at__lt=end)
-    return (
+    if person is not None:
+        qs = qs.filter(Q(assignee=person) | Q(overrides__user=person)).distinct()
+    rows = (
         qs.annotate(
             history_count=Coalesce(
                 Subquery(history.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
                 0,
             ),
-            history_last=Subquery(history.annotate(last=Max("created_at")).values("last")),
+            # The latest change as one timestamp: each one read costs.
+            last_modified=Coalesce(
+                Subquery(history.annotate(last=Max("created_at")).values("last")),
+                "rotation__created_at",
+            ),
         )
-        .select_related("assignee", "rotation", "team")
-        .prefetch_related(Prefetch("overrides", queryset=Override.objects.select_related("user")))
         .order_by("start_at", "pk")
+        .values(
+            "id",
+            "team_id",
+            "start_at",
+            "end_at",
+            "assignee_id",
+            "history_count",
+            "last_modified",
+            team_name=F("team__name"),
+            team_slug=F("team__slug"),
+            team_time_zone=F("team__time_zone"),
+            rotation_name=F("rotation__name"),
+            **_person_fields("assignee"),
+        )
     )
+    shift_rows = list(rows)
+    names: dict[int, str] = {}
+    covers: dict[int, list[FeedCover]] = defaultdict(list)
+    # The covers of the same shifts, without sending their ids back (no shifts, no query).
+    of_shifts = (qs if shift_rows else qs.none()).values("pk")
+    for cover in (
+        Override.objects.filter(shift__in=of_shifts)
+        .order_by("start_at", "pk")
+        .values(
+            "id", "shift_id", "user_id", "start_at", "end_at", "reason", **_person_fields("user")
+        )
+    ):
+        covers[cover["shift_id"]].append(
+            FeedCover(
+                id=cover["id"],
+                user_id=cover["user_id"],
+                user_name=_person_name(names, cover, "user"),
+                start_at=cover["start_at"],
+                end_at=cover["end_at"],
+                reason=cover["reason"],
+            )
+        )
+    shift_urls: dict[str, Callable[[int], str]] = {}
+    shifts: list[FeedShift] = []
+    for row in shift_rows:
+        slug = row["team_slug"]
+        if slug not in shift_urls:
+            shift_urls[slug] = feed_url_by_pk("shifts:shift", slug=slug)
+        shifts.append(
+            FeedShift(
+                id=row["id"],
+                team_id=row["team_id"],
+                team_name=row["team_name"],
+                team_time_zone=row["team_time_zone"],
+                rotation_name=row["rotation_name"],
+                start_at=row["start_at"],
+                end_at=row["end_at"],
+                assignee_id=row["assignee_id"],
+                assignee_name=_person_name(names, row, "assignee"),
+                sequence=row["history_count"],
+                last_modified=row["last_modified"],
+                url=shift_urls[slug](row["id"]),
+                covers=covers[row["id"]],
+            )
+        )
+    return shifts
 
 
-def shift_events(shift: Shift, *, host: str, person_id: int | None = None) -> list[FeedEvent]:
+def shift_events(shift: FeedShift, *, host: str, person_id: int | None = None) -> list[FeedEvent]:
     """The effective segments of a shift (covers cut it), or only `person_id`'s."""
-    tz = zone(shift.team.time_zone)
-    team_name = shift.team.name
-    url = f"{settings.SITE_URL}{shift.get_absolute_url()}"
-    sequence: int = getattr(shift, "history_count", 0)
-    modified: dt.datetime = getattr(shift, "history_last", None) or shift.rotation.created_at
+    tz = zone(shift.team_time_zone)
     events: list[FeedEvent] = []
 
     def piece(
-        person: User | None, start: dt.datetime, end: dt.datetime, key: str, note: str
+        person: int | None, name: str, start: dt.datetime, end: dt.datetime, key: str, note: str
     ) -> None:
-        if person_id is not None and (person is None or person.pk != person_id):
+        if person_id is not None and person != person_id:
             return
         events.append(
             FeedEvent(
-                uid=f"shift-{shift.pk}{'-' + key if key else ''}@{host}",
+                uid=f"shift-{shift.id}{'-' + key if key else ''}@{host}",
                 kind="shift",
-                title=f"{person_name(person) if person else 'Nobody'} on shift ({team_name})",
+                title=f"{name if person else 'Nobody'} on shift ({shift.team_name})",
                 start=start.astimezone(tz),
                 end=end.astimezone(tz),
-                sequence=sequence,
-                last_modified=modified,
-                url=url,
-                description=f"{shift.rotation.name}, {team_name}.{note}",
+                sequence=shift.sequence,
+                last_modified=shift.last_modified,
+                url=shift.url,
+                description=f"{shift.rotation_name}, {shift.team_name}.{note}",
                 transparent=True,
             )
         )
 
     cursor, key = shift.start_at, ""
-    for cover in sorted(shift.overrides.all(), key=lambda o: o.start_at):
+    for cover in shift.covers:
         if cover.start_at > cursor:
-            piece(shift.assignee, cursor, cover.start_at, key, "")
+            piece(shift.assignee_id, shift.assignee_name, cursor, cover.start_at, key, "")
         reason = f" {cover.reason}" if cover.reason else ""
-        note = f" Covering for {person_name(shift.assignee)}.{reason}"
-        piece(cover.user, cover.start_at, cover.end_at, f"cover-{cover.pk}", note)
-        cursor, key = cover.end_at, f"after-{cover.pk}"
+        note = f" Covering for {shift.assignee_name}.{reason}"
+        piece(
+            cover.user_id, cover.user_name, cover.start_at, cover.end_at, f"cover-{cover.id}", note
+        )
+        cursor, key = cover.end_at, f"after-{cover.id}"
     if cursor < shift.end_at:
-        piece(shift.assignee, cursor, shift.end_at, key, "")
+        piece(shift.assignee_id, shift.assignee_name, cursor, shift.end_at, key, "")
     return events
 
 
@@ -167,30 +290,25 @@ def personal_events(
     """My effective shifts and covers in my teams, and my teams' meetings (only those
     the shifter covers that fall in one of my shifts when `covered_only`)."""
     host = feed_host()
-    mine = (
-        feed_shifts(teams=team_ids, start=start)
-        .filter(Q(assignee=user) | Q(overrides__user=user))
-        .distinct()
-    )
     shifts: list[FeedEvent] = []
     on_shift: list[tuple[int, dt.datetime, dt.datetime]] = []
-    for shift in mine:
+    for shift in feed_shifts(teams=team_ids, start=start, person=user):
         for event in shift_events(shift, host=host, person_id=user.pk):
             shifts.append(event)
             on_shift.append((shift.team_id, event.start, event.end))
     meetings = Meeting.objects.filter(series__team__in=team_ids)
     if covered_only:
         meetings = meetings.filter(series__shifter_covers=True)
-    meeting_events = [
-        meeting_event(meeting, host=host)
+    mine = [
+        meeting
         for meeting in meetings_in_window(meetings=meetings, start=start)
         if not covered_only
         or any(
-            team_id == meeting.series.team_id and begin <= meeting.start_at < finish
+            team_id == meeting.team_id and begin <= meeting.start_at < finish
             for team_id, begin, finish in on_shift
         )
     ]
-    return sorted(shifts + meeting_events, key=lambda event: event.start)
+    return sorted(shifts + meeting_events(mine), key=lambda event: event.start)
 
 
 @dataclass(frozen=True)

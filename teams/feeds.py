@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -79,6 +80,15 @@ def feed_version(*, last_modified: dt.datetime, parts: tuple[object, ...]) -> Fe
 def feed_host() -> str:
     """The host part of every event UID."""
     return urlsplit(settings.SITE_URL).hostname or "shiftdesk"
+
+
+def feed_url_by_pk(viewname: str, **kwargs: str) -> Callable[[int], str]:
+    """The absolute URL of `viewname` for any `pk` (its last part), from one reverse():
+    a feed links a thousand events, and reversing each cost a tenth of its build."""
+    marker = "987654321"
+    before, _, after = reverse(viewname, kwargs={**kwargs, "pk": marker}).rpartition(marker)
+    prefix = f"{settings.SITE_URL}{before}"
+    return lambda pk: f"{prefix}{pk}{after}"
 
 
 def feed_window_start(*, now: dt.datetime | None = None) -> dt.datetime:

@@ -8,9 +8,11 @@ are bounded, and every error is an `IcsError` with a message for the user.
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import icalendar
+from icalendar.timezone import tzid_from_dt
 
 from teams.bounds import EARLIEST_AT, LATEST_AT
 from teams.rrules import rrule_check, rrule_expand, rrule_parts
@@ -75,9 +77,22 @@ def event_new(
     return event
 
 
-def calendar_bytes(calendar: icalendar.Calendar, *, first: dt.date, last: dt.date) -> bytes:
-    """Serialise, adding a VTIMEZONE for every zone used, valid over [first, last]."""
-    calendar.add_missing_timezones(first_date=first, last_date=last + dt.timedelta(days=1))
+def calendar_bytes(
+    calendar: icalendar.Calendar, *, times: Iterable[dt.datetime], first: dt.date, last: dt.date
+) -> bytes:
+    """Serialise, with a VTIMEZONE valid over [first, last] for the zone of each of
+    `times` (the events' starts and ends), in the order of their TZIDs.
+
+    icalendar's `add_missing_timezones` would find the zones by reading every property
+    of the finished calendar (7% of a large feed's build), and add them in the order of
+    a set of strings, which changes from one process to the next."""
+    one_time_per_zone = {time.tzinfo: time for time in times}
+    tzids = {tzid_from_dt(time) for time in one_time_per_zone.values()}
+    last_date = last + dt.timedelta(days=1)
+    # UTC times are written with a Z and need no VTIMEZONE (RFC 5545, 3.3.5).
+    for tzid in sorted((tzid for tzid in tzids if tzid and tzid != "UTC"), reverse=True):
+        zone = icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last_date)
+        calendar.subcomponents.insert(0, zone)
     return calendar.to_ical()
 
 
@@ -357,4 +372,5 @@ def feed_calendar_bytes(
         return calendar.to_ical()
     first = min(event.start for event in events).date()
     last = max(event.end for event in events).date()
-    return calendar_bytes(calendar, first=first, last=last)
+    times = [time for event in events for time in (event.start, event.end)]
+    return calendar_bytes(calendar, times=times, first=first, last=last)

@@ -142,7 +142,9 @@ def test_built_calendar_keeps_wall_clock_time_across_dst():
             transparent=True,
         )
     )
-    data = calendar_bytes(calendar, first=dt.date(2027, 1, 1), last=dt.date(2027, 12, 31))
+    data = calendar_bytes(
+        calendar, times=[start, end], first=dt.date(2027, 1, 1), last=dt.date(2027, 12, 31)
+    )
     parsed = icalendar.Calendar.from_ical(data)
     assert [tz["TZID"] for tz in parsed.walk("VTIMEZONE")] == ["Europe/Zurich"]
     event = parsed.walk("VEVENT")[0]
