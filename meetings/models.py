@@ -135,7 +135,12 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["start_at", "pk"]
-        indexes = [models.Index(fields=["start_at"]), models.Index(fields=["series", "start_at"])]
+        indexes = [
+            models.Index(fields=["start_at"]),
+            models.Index(fields=["series", "start_at"]),
+            # The feeds read a window by its end (end_at > now - FEEDS_PAST_DAYS).
+            models.Index(fields=["series", "end_at"], name="meeting_series_end"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["series", "slot_at"], name="meeting_unique_slot"),
             models.CheckConstraint(
