@@ -9,9 +9,11 @@ path at both sizes, and their ratio.
         DEBUG=false HTTPS=false SECRET_KEY=bench .venv/bin/python bench/growth_benchmark.py
 
 Default database: a throwaway SQLite file under var/; default cache: the file cache.
-On PostgreSQL the script uses (and migrates) the named database, ANALYZEs it after each
-stage and removes its own data at the end. The two stages run one after the other, not
-interleaved: a ratio within ±0.3 of 1 is machine noise (see docs/performance.md).
+On PostgreSQL the script uses (and migrates) the named database, VACUUMs and ANALYZEs it
+after each stage and removes its own data at the end. The two stages run one after the
+other, not interleaved (each path is measured in two passes a stage, the quieter kept):
+the query counts and the rows read are the evidence of growth; a time ratio near 1 is
+within the machine's noise (see docs/performance.md).
 """
 
 import datetime as dt
@@ -239,7 +241,7 @@ def history_add(
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum leaves a table in production
     print(
         f"  added {sizes[0]:,} incidents (x{TIMELINE_PER_INCIDENT} timeline entries), "
         f"{sizes[1]:,} action items, {sizes[2]:,} meetings with reports "
@@ -313,6 +315,13 @@ def measure(
         request()
         samples.append(time.perf_counter() - started)
     return queries, statistics.median(samples) * 1000
+
+
+def measure_twice(paths: Paths) -> dict[str, tuple[int, float]]:
+    """Two passes over every path; of each path, the pass with the lower median (a burst
+    of load from the machine's other users lands in one pass, not in both)."""
+    first, second = measure_all(paths), measure_all(paths)
+    return {label: min(first[label], second[label], key=lambda r: r[1]) for label in first}
 
 
 def measure_all(paths: Paths) -> dict[str, tuple[int, float]]:
@@ -404,13 +413,13 @@ def main() -> None:
     history_add(teams, members, NOW - YEAR, NOW)
     print(f"  {data_sizes(teams)}")
     paths = Paths(teams, shifter)
-    one_year = measure_all(paths)
+    one_year = measure_twice(paths)
 
     print(f"stage 2: grown to {YEARS} years of history")
     Shift.objects.bulk_create(older_shifts, batch_size=2000)
     history_add(teams, members, NOW - YEARS * YEAR, NOW - YEAR)
     print(f"  {data_sizes(teams)}")
-    ten_years = measure_all(paths)
+    ten_years = measure_twice(paths)
 
     print(f"\n{'path':38} {'queries 1y':>10} {'10y':>4} {'ms 1y':>8} {'ms 10y':>8} {'ratio':>6}")
     for label, (queries, ms) in one_year.items():
