@@ -82,9 +82,10 @@ DAY = dt.timedelta(days=1)
 NOW = timezone.now()
 
 
-def people_and_rotations() -> tuple[list[Team], list[list[User]]]:
-    """The teams, their members (the first few of each in the next team too) and a weekly
-    rotation of all members per team, started ten years ago, through the service."""
+def teams_with_rotations_and_meetings() -> tuple[list[Team], list[list[User]]]:
+    """The teams, their members (the first few of each in the next team too), a weekly
+    rotation of all members and three weekly meeting series per team, started ten years
+    ago, through the services (meetings are materialised from now on)."""
     teams = Team.objects.bulk_create(
         Team(slug=f"{SLUG}-{n}", name=f"Growth {n}", time_zone="Europe/Zurich")
         for n in range(TEAMS)
@@ -266,7 +267,6 @@ class Paths:
 
     def __init__(self, teams: list[Team], shifter: User) -> None:
         self.team = teams[0]
-        self.shifter = shifter
         self.session = Client()
         self.session.force_login(shifter)
         self.api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=shifter).key}")
@@ -398,7 +398,7 @@ def main() -> None:
     clean_up()
     print(f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND']}")
     started = time.perf_counter()
-    teams, members = people_and_rotations()
+    teams, members = teams_with_rotations_and_meetings()
     print(f"people, rotations and meeting series in {time.perf_counter() - started:.0f} s")
     # The rotations start ten years ago; the shifts older than a year come back in stage 2.
     older = Shift.objects.filter(team__in=teams, end_at__lte=NOW - YEAR)
