@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from meetings import recurrence
-from meetings.models import MeetingSeries
+from meetings.models import LONGEST_MEETING_MINUTES, MeetingSeries
 from meetings.services import series as series_services
 from teams.bounds import SaneDateFormField, SaneDateTimeFormField
 from teams.timezones import time_zone_choices
@@ -104,7 +104,7 @@ class MoveForm(forms.Form):
         label="New start (your time zone)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    duration_minutes = forms.IntegerField(min_value=1, max_value=24 * 60)
+    duration_minutes = forms.IntegerField(min_value=1, max_value=LONGEST_MEETING_MINUTES)
     note = forms.CharField(max_length=300, required=False)
 
 

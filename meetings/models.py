@@ -15,6 +15,8 @@ from teams.bounds import validate_sane_date, validate_sane_datetime
 from teams.models import Team
 from teams.timezones import validate_time_zone
 
+LONGEST_MEETING_MINUTES = 24 * 60  # a series' occurrences and a moved one alike
+
 
 class MeetingSeries(models.Model):
     class Host(models.TextChoices):
@@ -43,7 +45,7 @@ class MeetingSeries(models.Model):
     )
     start_time = models.TimeField(help_text="Local start time in the meeting's zone.")
     duration_minutes = models.PositiveSmallIntegerField(
-        default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(LONGEST_MEETING_MINUTES)]
     )
     location = models.CharField(max_length=200, blank=True)
     video_url = models.URLField("video link", blank=True)
@@ -79,7 +81,8 @@ class MeetingSeries(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "title"], name="meeting_series_unique_title"),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=24 * 60),
+                condition=Q(duration_minutes__gte=1)
+                & Q(duration_minutes__lte=LONGEST_MEETING_MINUTES),
                 name="meeting_series_duration_range",
             ),
         ]
@@ -132,7 +135,12 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["start_at", "pk"]
-        indexes = [models.Index(fields=["start_at"]), models.Index(fields=["series", "start_at"])]
+        indexes = [
+            models.Index(fields=["start_at"]),
+            models.Index(fields=["series", "start_at"]),
+            # The feeds read a window by its end (end_at > now - FEEDS_PAST_DAYS).
+            models.Index(fields=["series", "end_at"], name="meeting_series_end"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["series", "slot_at"], name="meeting_unique_slot"),
             models.CheckConstraint(

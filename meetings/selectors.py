@@ -15,6 +15,7 @@ from django.utils import timezone
 from github_sync.selectors import links_for_items
 from incidents.models import ActionItem
 from meetings.models import (
+    LONGEST_MEETING_MINUTES,
     Meeting,
     MeetingQuerySet,
     MeetingReport,
@@ -136,12 +137,19 @@ def meetings_between(
 def current_meeting(
     *, user: User | AnonymousUser, now: dt.datetime | None = None
 ) -> Meeting | None:
-    """The meeting running now or ended less than two hours ago (latest start first)."""
+    """The meeting running now or ended less than two hours ago (latest start first).
+    It started at most a day before that, which keeps the read to the last day's meetings
+    instead of every meeting in the history."""
     now = now or timezone.now()
+    ended_after = now - CURRENT_MEETING_AFTER
     return (
         meetings_for_user(user=user)
         .scheduled()
-        .filter(start_at__lte=now, end_at__gte=now - CURRENT_MEETING_AFTER)
+        .filter(
+            start_at__lte=now,
+            start_at__gte=ended_after - dt.timedelta(minutes=LONGEST_MEETING_MINUTES),
+            end_at__gte=ended_after,
+        )
         .order_by("-start_at")
         .first()
     )

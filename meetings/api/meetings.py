@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from meetings import selectors
 from meetings.api.reports import ReportSerializer
-from meetings.models import Meeting, MeetingQuerySet
+from meetings.models import LONGEST_MEETING_MINUTES, Meeting, MeetingQuerySet
 from meetings.services import reports
 from meetings.services import series as series_services
 from teams.bounds import SaneDateTimeField, SaneIsoDateTimeFilter
@@ -44,7 +44,9 @@ class MeetingMoveSerializer(serializers.Serializer[Any]):
     start_at = SaneDateTimeField(
         help_text="With an offset, or the team's wall-clock time (a DST gap or fold is a 400)."
     )
-    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+    duration_minutes = serializers.IntegerField(
+        min_value=1, max_value=LONGEST_MEETING_MINUTES, required=False
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 

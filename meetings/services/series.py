@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings import recurrence
-from meetings.models import Meeting, MeetingSeries
+from meetings.models import LONGEST_MEETING_MINUTES, Meeting, MeetingSeries
 from teams.bounds import validate_sane_datetime
 from teams.models import Team
 from teams.selectors import team_members_check
@@ -162,7 +162,7 @@ def meeting_move(
     except ValidationError as error:
         raise ValidationError({"start_at": error.messages}) from None
     minutes = duration_minutes or int((meeting.end_at - meeting.start_at).total_seconds() // 60)
-    if not 1 <= minutes <= 24 * 60:
+    if not 1 <= minutes <= LONGEST_MEETING_MINUTES:
         raise ValidationError({"duration_minutes": "A meeting lasts 1 minute to 24 hours."})
     if meeting.is_cancelled:
         raise ValidationError("Restore the meeting before moving it.")

@@ -6,6 +6,7 @@ import zoneinfo
 import icalendar
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
 from meetings.models import Meeting
@@ -126,3 +127,16 @@ def test_meeting_feed_tokens_and_304(client, team, member, outsider, django_asse
     assert feed(client, member, slug="elsewhere").status_code == 404
     team_services.feed_token_revoke(user=member)
     assert client.get(url).status_code == 404
+
+
+def test_the_feeds_read_the_meetings_of_their_window_from_an_index(team):
+    """Ten years of three weekly series: the feeds' window (by its end) is read from the
+    (series, end) index, not by scanning every past meeting."""
+    for title in ("Weekly", "Ops", "Friday"):
+        series = make_series(team, title=title, starts_on=dt.date(2017, 3, 6))
+        series_services.meetings_materialize(series=series, since=NOW - dt.timedelta(days=3650))
+    assert Meeting.objects.count() > 1500
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics, as in production
+    window = Meeting.objects.filter(series__team__in=[team.pk], end_at__gt=NOW)
+    assert "meeting_series_end" in window.explain()
