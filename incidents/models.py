@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +129,8 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "-detected_at"]),
             models.Index(fields=["team", "-detected_at"]),
+            # The handover summary's incidents resolved in, or still open at, a period.
+            models.Index(fields=["team", "resolved_at"], name="incident_team_resolved"),
             # The dashboard's newest open incidents: read in order, never sorted.
             models.Index(
                 fields=["-detected_at", "-id"],
@@ -385,12 +387,34 @@ class ActionItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The lists' order, coarse to fine: open items with a due date, undated open ones,
+    # then the same for closed ones (then by due date). Stored, so that the lists read it
+    # from the `action_item_list_order` index instead of sorting every item the team
+    # ever had; and null-free, since SQLite cannot index NULLS LAST.
+    list_group = models.GeneratedField(
+        expression=Case(
+            When(status=Status.OPEN, due_on__isnull=False, then=Value(0)),
+            When(status=Status.OPEN, then=Value(1)),
+            When(due_on__isnull=False, then=Value(2)),
+            default=Value(3),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["status", "due_on", "pk"]
-        indexes = [models.Index(fields=["team", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["team", "status", "due_on"]),
+            models.Index(
+                fields=["team", "list_group", "due_on", "id"], name="action_item_list_order"
+            ),
+            # The handover summary's items created and closed in a period.
+            models.Index(fields=["team", "created_at"], name="action_item_team_created"),
+            models.Index(fields=["team", "closed_at"], name="action_item_team_closed"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -301,9 +301,9 @@ def action_item_list(
         qs = qs.filter(status=filters["status"])
     if filters.get("incident"):
         qs = qs.filter(incident_id=filters["incident"])
-    # Open items first, soonest due first, undated ones last (on every database).
-    closed = Case(When(status=ActionItem.Status.OPEN, then=Value(0)), default=Value(1))
-    return qs.alias(closed=closed).order_by("closed", F("due_on").asc(nulls_last=True), "pk")
+    # Open items first, soonest due first, undated ones last (on every database), in the
+    # order of the `action_item_list_order` index.
+    return qs.order_by("list_group", "due_on", "pk")
 
 
 def action_item_get(*, team: Team, pk: int) -> ActionItem:

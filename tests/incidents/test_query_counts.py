@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from github_sync.models import GitHubIssue, IssueLink
 from incidents.models import ActionItem, Component, Incident, KnowledgeEntry, SupportRequest
-from incidents.selectors import incidents_open_for_teams
+from incidents.selectors import action_item_list, incidents_open_for_teams
 from teams.selectors import teams_for_user
 from tests.teams.factories import MembershipFactory
 
@@ -148,3 +148,28 @@ def test_the_dashboard_reads_the_newest_open_incidents_from_the_partial_index(te
     assert "incident_open_newest" in panel.explain()
     newest = Incident.objects.open().order_by("-detected_at", "-pk")[:20]
     assert list(panel) == list(newest)
+
+
+def test_the_action_item_lists_read_open_items_first_from_their_index(team, member):
+    """Years of closed items are not sorted to show the first page: the order is the
+    `action_item_list_order` index's (open first, soonest due, undated last)."""
+    other = MembershipFactory(user=member).team
+    today = dt.date(2027, 1, 13)
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            team=(team, other)[n % 2],
+            title=f"Item {n}",
+            status=ActionItem.Status.OPEN if n % 10 == 0 else ActionItem.Status.DONE,
+            due_on=None if n % 7 == 0 else today + dt.timedelta(days=n % 40 - 20),
+        )
+        for n in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics, as in production
+    first_page = action_item_list(team=team, user=member)[:50]
+    assert "action_item_list_order" in first_page.explain()
+    items = list(action_item_list(team=team, user=member))
+    shown = [(item.status != ActionItem.Status.OPEN, item.due_on or dt.date.max) for item in items]
+    assert shown == sorted(shown)
+    assert items[0].status == ActionItem.Status.OPEN
+    assert list(first_page) == items[:50]
