@@ -62,6 +62,7 @@ from meetings.services import series as series_services
 from shifts.models import Shift
 from shifts.services import rotations
 from teams import services as team_services
+from teams.cache_versions import team_cache_copies
 from teams.models import Membership, Team
 from teams.tokens import feed_token_value
 from tests.meetings.htmlform import form_fields, only_changed
@@ -328,8 +329,9 @@ def measure_all(paths: Paths) -> dict[str, tuple[int, float]]:
     """Every path at the current size: {label: (queries, median ms)}."""
     results: dict[str, tuple[int, float]] = {}
 
-    def evict_answer() -> None:
+    def evict_answer() -> None:  # from the shared cache and this process's copies
         cache.delete(paths.oncall_answer_key)
+        team_cache_copies.pop(paths.oncall_answer_key, None)
 
     for _ in range(2):  # the first asks for the team's id, the second caches the access
         paths.api.get(paths.oncall)

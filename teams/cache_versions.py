@@ -9,9 +9,17 @@ way. A reader that ran between the write and the commit may cache the old answer
 under the old version, which is never read again.
 Versions are random, so a version that was evicted and recreated never matches an
 answer cached before.
+
+Each process also keeps its own copy of the entries it read or wrote
+(`team_cache_copies`), used only under the version just read from the shared cache: a
+change made in any process (a web worker, the Celery worker, the admin) is seen at once,
+as before, but an unchanged answer is not read and unpickled again on every request, so
+a hit reads the version alone. Every entry carries its deadline, and so do the copies.
+The values are shared by the requests of a process: callers only read them.
 """
 
 import secrets
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,9 +28,13 @@ from django.db import transaction
 
 from teams.read_ahead import ReadAhead, cache_get_many
 
+# This process's copies: key -> (version, value, deadline as a time.time() timestamp).
+team_cache_copies: dict[str, tuple[str, Any, float]] = {}
+TEAM_CACHE_COPIES_KEPT = 10_000
+
 
 def _version_key(team_id: int) -> str:
-    return f"team-version:{team_id}"
+    return f"team-cache-version:{team_id}"
 
 
 def team_cache_key(*, team_id: int, name: str) -> str:
@@ -38,8 +50,11 @@ def team_cache_get(*, team_id: int, key: str) -> tuple[str, Any]:
 
 
 def team_cache_read_keys(*, team_id: int, keys: Sequence[str]) -> list[str]:
-    """What `team_cache_get_many` reads from the cache (for `teams.read_ahead`)."""
-    return [_version_key(team_id), *keys]
+    """What `team_cache_get_many` reads from the shared cache (for `teams.read_ahead`):
+    the team's version, and the entries this process has no live copy of."""
+    now = time.time()
+    missing = [key for key in keys if not _live(team_cache_copies.get(key), now)]
+    return [_version_key(team_id), *missing]
 
 
 def team_cache_get_many(
@@ -47,7 +62,7 @@ def team_cache_get_many(
 ) -> tuple[str, dict[str, Any]]:
     """The team's current version, and the values cached under `keys` for that version
     (keys without one are left out): one cache round trip, or none if `read_ahead`
-    holds them."""
+    holds them; another only for copies the version has outdated."""
     version_key = _version_key(team_id)
     found = cache_get_many(team_cache_read_keys(team_id=team_id, keys=keys), read_ahead)
     version = found.pop(version_key, None)
@@ -55,12 +70,41 @@ def team_cache_get_many(
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, None):
             version = cache.get(version_key, version)
-    return version, {key: stored[1] for key, stored in found.items() if stored[0] == version}
+    entries = {key: copy for key in keys if (copy := team_cache_copies.get(key)) is not None}
+    entries |= found
+    outdated = [key for key, entry in entries.items() if entry[0] != version and key not in found]
+    if outdated:
+        refreshed = cache.get_many(outdated)
+        for key in outdated:
+            entries[key] = refreshed.get(key, entries[key])
+    now = time.time()
+    values = {}
+    for key, entry in entries.items():
+        if entry[0] == version and _live(entry, now):
+            values[key] = entry[1]
+            _keep(key, entry)
+        else:  # of no use any more: the next read asks the shared cache
+            team_cache_copies.pop(key, None)
+    return version, values
 
 
 def team_cache_set(*, key: str, version: str, value: Any, timeout: float) -> None:
-    """Cache `value` under `key` for the team's `version` (from `team_cache_get`)."""
-    cache.set(key, (version, value), timeout)
+    """Cache `value` under `key` for the team's `version` (from `team_cache_get`) for
+    `timeout` seconds."""
+    entry = (version, value, time.time() + timeout)
+    cache.set(key, entry, timeout)
+    _keep(key, entry)
+
+
+def _live(copy: tuple[str, Any, float] | None, now: float) -> bool:
+    return copy is not None and now < copy[2]
+
+
+def _keep(key: str, entry: tuple[str, Any, float]) -> None:
+    """Keep a copy of a shared entry (bounded: all are dropped past the limit)."""
+    if len(team_cache_copies) >= TEAM_CACHE_COPIES_KEPT:
+        team_cache_copies.clear()
+    team_cache_copies[key] = entry
 
 
 def team_cache_invalidate(*, team_id: int) -> None:

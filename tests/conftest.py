@@ -10,6 +10,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from teams.access import team_id_hints
+from teams.cache_versions import team_cache_copies
 from teams.models import Membership
 from tests.teams.factories import MembershipFactory, TeamFactory
 
@@ -19,10 +20,12 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty shared cache (a file cache outlives a test) and no
-    slug -> team id hints (ids come back after a rolled-back test on SQLite)."""
+    """Each test starts with an empty shared cache (a file cache outlives a test), no
+    slug -> team id hints (ids come back after a rolled-back test on SQLite) and no
+    process copies of team cache entries."""
     cache.clear()
     team_id_hints.clear()
+    team_cache_copies.clear()
 
 
 @pytest.fixture(autouse=True)
