@@ -70,21 +70,30 @@ def team_cache_get_many(
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, None):
             version = cache.get(version_key, version)
-    entries = {key: copy for key in keys if (copy := team_cache_copies.get(key)) is not None}
-    entries |= found
-    outdated = [key for key, entry in entries.items() if entry[0] != version and key not in found]
+    now = time.time()
+    values: dict[str, Any] = {}
+    outdated: list[str] = []
+    entries = [found[key] if key in found else team_cache_copies.get(key) for key in keys]
+    for key, entry in zip(keys, entries, strict=True):
+        if entry is None:
+            continue
+        if entry[0] == version and now < entry[2]:
+            values[key] = entry[1]
+            if key in found:
+                _keep(key, entry)
+        elif entry[0] != version and key not in found:
+            outdated.append(key)  # another process may have cached it for this version
+        else:  # of no use any more: the next read asks the shared cache
+            team_cache_copies.pop(key, None)
     if outdated:
         refreshed = cache.get_many(outdated)
         for key in outdated:
-            entries[key] = refreshed.get(key, entries[key])
-    now = time.time()
-    values = {}
-    for key, entry in entries.items():
-        if entry[0] == version and _live(entry, now):
-            values[key] = entry[1]
-            _keep(key, entry)
-        else:  # of no use any more: the next read asks the shared cache
-            team_cache_copies.pop(key, None)
+            entry = refreshed.get(key)
+            if entry is not None and entry[0] == version and now < entry[2]:
+                values[key] = entry[1]
+                _keep(key, entry)
+            else:
+                team_cache_copies.pop(key, None)
     return version, values
 
 
