@@ -2,9 +2,8 @@
 
 Django reads them with a loader derived from psycopg's pure-Python one, which it needs
 to set the tzinfo it wants, even when psycopg's C extension is installed (Django ticket
-#36960): ~3.5 µs a value, ~13 ms of building the events of a 1,095-event calendar feed.
-This backend's loader has the C one parse the value and sets the same
-tzinfo, so the values are the same. `DATABASE_URL=postgres://...` selects it
+#36960): ~3.5 µs a value. This backend's loader has the C one parse the value and sets
+the same tzinfo, so the values are the same. `DATABASE_URL=postgres://...` selects it
 (config/settings.py).
 """
 
