@@ -2,6 +2,10 @@
 shifts, covers, rotations, leave and memberships makes the next question a fresh one."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,6 +19,7 @@ from teams import services as team_services
 from teams.access import team_access_cached
 from teams.cache_versions import team_cache_copies, team_cache_key
 from teams.models import Membership, Team
+from tests.processes import database_url_of_test_db
 from tests.shifts.factories import rotation
 from tests.teams.factories import MembershipFactory, UserFactory
 
@@ -306,3 +311,40 @@ def test_the_answer_is_stale_until_the_write_commits(
     for callback in callbacks:
         callback()
     assert ask()["person"]["username"] == "member"
+
+
+def in_another_process(code: str) -> None:
+    """Run `code` in a new Python process on the test database and the same shared
+    cache, as the Celery worker or another web worker would."""
+    setup = "import django; django.setup()\n"
+    subprocess.run(
+        [sys.executable, "-c", setup + code],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DATABASE_URL": database_url_of_test_db(), "DEBUG": "false"},
+        check=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_another_process_changes_is_seen_at_once_despite_this_process_copies(
+    ask, api_as, team, rot, member
+):
+    assert ask()["person"]["username"] == "lead"
+    assert ask()["person"]["username"] == "lead"
+    answer_key = team_cache_key(team_id=team.pk, name="oncall:")
+    assert answer_key in team_cache_copies  # this process answers from its copy
+    in_another_process(
+        "from shifts.models import Shift\n"
+        "from teams.cache_versions import team_cache_invalidate\n"
+        f"Shift.objects.filter(pk={current(rot).pk}).update(assignee_id={member.pk})\n"
+        f"team_cache_invalidate(team_id={team.pk})\n"  # as the shift services do
+    )
+    assert ask()["person"]["username"] == "member"
+    in_another_process(
+        "from teams import services\n"
+        "from teams.models import Membership\n"
+        f"membership = Membership.objects.get(team_id={team.pk}, user_id={member.pk})\n"
+        "services.membership_update(membership=membership, is_active=False)\n"
+    )
+    assert api_as(member).get(URL).status_code == 404
